@@ -1,0 +1,7 @@
+"""``python -m embspace``: see :mod:`embspace.cli`."""
+
+import sys
+
+from embspace.cli import main
+
+sys.exit(main())

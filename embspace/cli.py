@@ -1,0 +1,141 @@
+"""The command line: ``python -m embspace COMMAND``.
+
+Every command is a thin face over functions of the package. Errors print one
+line on stderr and exit with status 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr."""
+
+
+def _emit(payload: dict[str, Any], *, as_json: bool, text: str) -> None:
+    if as_json:
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(text)
+
+
+def _format_results(result) -> str:
+    lines = [result.query] + [f"  {n.key}\t{n.score:.4f}" for n in result.results]
+    lines += [f"note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def _load(dataset_id: str):
+    from embspace import datasets
+
+    return datasets.load(dataset_id)
+
+
+# -- queries ------------------------------------------------------------------------
+
+
+def _cmd_neighbors(args: argparse.Namespace) -> None:
+    from embspace import queries
+
+    result = queries.neighbors(
+        _load(args.dataset),
+        args.word,
+        topn=args.topn,
+        metric=args.metric,
+        restrict_vocab=args.restrict_vocab,
+    )
+    _emit(result.to_dict(), as_json=args.json, text=_format_results(result))
+
+
+def _cmd_analogy(args: argparse.Namespace) -> None:
+    from embspace import queries
+
+    result = queries.analogy(
+        _load(args.dataset),
+        args.a,
+        args.b,
+        args.c,
+        method=args.method,
+        topn=args.topn,
+        restrict_vocab=args.restrict_vocab,
+    )
+    _emit(result.to_dict(), as_json=args.json, text=_format_results(result))
+
+
+def _add_query_commands(commands: argparse._SubParsersAction) -> None:
+    from embspace.queries import ANALOGY_METHODS, METRICS
+
+    parser = commands.add_parser("neighbors", help="nearest keys of a word")
+    parser.add_argument("word")
+    parser.add_argument("--topn", type=int, default=10)
+    parser.add_argument("--metric", choices=METRICS, default="cosine")
+    _add_common(parser)
+    parser.set_defaults(run=_cmd_neighbors)
+
+    parser = commands.add_parser("analogy", help="A is to B as C is to ?")
+    parser.add_argument("a")
+    parser.add_argument("b")
+    parser.add_argument("c")
+    parser.add_argument("--method", choices=ANALOGY_METHODS, default="add")
+    parser.add_argument("--topn", type=int, default=5)
+    _add_common(parser)
+    parser.set_defaults(run=_cmd_analogy)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    from embspace.datasets import DEFAULT_DATASET
+
+    parser.add_argument("--restrict-vocab", type=int, default=None)
+    parser.add_argument("--dataset", default=DEFAULT_DATASET)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+# -- command registry ---------------------------------------------------------------
+
+# Each entry adds sub-commands to the parser; one per concern.
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_query_commands,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="python -m embspace", description="Explore embedding spaces."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add_commands in COMMAND_GROUPS:
+        add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return the exit status."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+    try:
+        args.run(args)
+    except KeyError as error:
+        # A plain KeyError's str() quotes its message; subclasses format it.
+        plain = type(error) is KeyError and error.args
+        print(f"error: {error.args[0] if plain else error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (CommandError, ValueError, TypeError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
