@@ -19,6 +19,10 @@ def _data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     numba's compiled kernels stay in the user's data directory so that a test
     run does not recompile them.
     """
+    import platformdirs
+
+    numba_cache = Path(platformdirs.user_cache_dir("embspace")) / "numba"
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache))
     path = tmp_path_factory.mktemp("embspace-data")
     os.environ["EMBSPACE_DATA_DIR"] = str(path)
     return path
