@@ -1,0 +1,253 @@
+"""Figure builders: trace types, values, hover text and titles via to_dict()."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from embspace import figures
+
+
+def _values(field) -> np.ndarray:
+    """Decode a data array of ``fig.to_dict()`` (plain list or typed array)."""
+    if isinstance(field, dict) and "bdata" in field:
+        raw = base64.b64decode(field["bdata"])
+        values = np.frombuffer(raw, dtype=np.dtype(field["dtype"]))
+        if "shape" in field:
+            shape = [int(n) for n in str(field["shape"]).split(",")]
+            values = values.reshape(shape)
+        return values
+    return np.asarray(field)
+
+
+@pytest.fixture()
+def points() -> tuple[np.ndarray, list[str]]:
+    rng = np.random.default_rng(0)
+    coords = rng.normal(size=(50, 2)).astype(np.float32)
+    keys = [f"key{i}" for i in range(50)]
+    return coords, keys
+
+
+def test_map_background_is_one_webgl_trace_with_row_ids(points):
+    coords, keys = points
+    indices = np.arange(100, 150)
+
+    drawn = figures.map_figure(coords, keys, indices=indices)
+    data = drawn.figure.to_dict()["data"]
+
+    assert [trace["type"] for trace in data] == ["scattergl"]
+    assert_allclose(_values(data[0]["x"]), coords[:, 0])
+    assert_allclose(_values(data[0]["y"]), coords[:, 1])
+    assert_allclose(_values(data[0]["customdata"]), indices)
+    assert data[0]["hovertext"] == keys
+    assert data[0]["mode"] == "markers"
+    assert drawn.notice is None
+    assert (drawn.n_shown, drawn.n_total) == (50, 50)
+
+
+def test_map_colours_by_frequency_rank_with_a_colour_bar(points):
+    coords, keys = points
+    indices = np.arange(7, 57)
+
+    marker = figures.map_figure(coords, keys, indices=indices).figure.to_dict()["data"][
+        0
+    ]["marker"]
+
+    assert_allclose(_values(marker["color"]), indices)
+    assert marker["colorbar"]["title"]["text"] == "frequency rank"
+
+
+def test_map_labels_query_and_neighbours_in_small_traces(points):
+    coords, keys = points
+
+    drawn = figures.map_figure(coords, keys, highlight=[3, 5, 9], query=9)
+    data = drawn.figure.to_dict()["data"]
+
+    assert [trace["name"] for trace in data[1:]] == ["neighbours", "query"]
+    neighbours, query = data[1], data[2]
+    assert neighbours["text"] == ["key3", "key5"]
+    assert "text" in neighbours["mode"]
+    assert query["text"] == ["key9"]
+    assert_allclose(_values(query["x"]), coords[[9], 0])
+    assert_allclose(_values(neighbours["customdata"]), [3, 5])
+
+
+def test_map_escapes_keys_in_hover_and_labels():
+    keys = ["<img src=x onerror=alert(1)>", "a&b"]
+    coords = np.zeros((2, 2), dtype=np.float32)
+
+    data = figures.map_figure(coords, keys, highlight=[0]).figure.to_dict()["data"]
+
+    assert data[0]["hovertext"] == ["&lt;img src=x onerror=alert(1)&gt;", "a&amp;b"]
+    assert data[1]["text"] == ["&lt;img src=x onerror=alert(1)&gt;"]
+    assert "<img" not in str(data)
+
+
+def test_map_3d_uses_scatter3d_with_the_same_colours():
+    rng = np.random.default_rng(1)
+    coords = rng.normal(size=(20, 3))
+    keys = [str(i) for i in range(20)]
+
+    drawn = figures.map_figure(coords, keys, highlight=[2], query=4)
+    figure = drawn.figure.to_dict()
+
+    assert {trace["type"] for trace in figure["data"]} == {"scatter3d"}
+    assert_allclose(_values(figure["data"][0]["z"]), coords[:, 2], rtol=1e-6)
+    assert_allclose(_values(figure["data"][0]["marker"]["color"]), np.arange(20))
+    assert (
+        figure["data"][0]["marker"]["colorscale"]
+        == (
+            figures.map_figure(coords[:, :2], keys).figure.to_dict()["data"][0][
+                "marker"
+            ]["colorscale"]
+        )
+    )
+    assert "scene" in figure["layout"]
+
+
+@pytest.mark.parametrize(("dims", "default"), [(2, 100_000), (3, 30_000)])
+def test_map_default_caps_are_per_dimension(dims, default):
+    coords = np.zeros((default + 5, dims), dtype=np.float32)
+    keys = ["k"] * (default + 5)
+
+    drawn = figures.map_figure(coords, keys)
+
+    assert drawn.n_shown == default
+    assert f"{default:,}" in drawn.notice
+
+
+def test_map_cap_leaves_a_visible_notice_and_keeps_highlights(points):
+    coords, keys = points
+
+    drawn = figures.map_figure(coords, keys, highlight=[40], max_points=10)
+    data = drawn.figure.to_dict()["data"]
+
+    assert len(_values(data[0]["x"])) == 10
+    assert drawn.notice == (
+        "Showing the first 10 of 50 points: the browser draws at most 10 points in 2-D."
+    )
+    assert data[1]["text"] == ["key40"]
+
+
+def test_map_axis_titles_say_what_the_axes_are(points):
+    coords, keys = points
+    titles = figures.axis_titles(
+        "pca", 2, explained_variance_ratio=np.array([0.1234, 0.05])
+    )
+
+    layout = figures.map_figure(coords, keys, titles=titles).figure.to_dict()["layout"]
+
+    assert layout["xaxis"]["title"]["text"] == "PC1 (12.3% variance)"
+    assert layout["yaxis"]["title"]["text"] == "PC2 (5.0% variance)"
+    assert figures.axis_titles("umap", 3) == ["UMAP 1", "UMAP 2", "UMAP 3"]
+    assert figures.axis_titles("tsne", 2) == ["t-SNE 1", "t-SNE 2"]
+
+
+def test_map_rejects_misaligned_input(points):
+    coords, keys = points
+    with pytest.raises(ValueError, match="50 coordinate rows for 49 keys"):
+        figures.map_figure(coords, keys[:-1])
+    with pytest.raises(ValueError, match=r"shape \(n, 2\) or \(n, 3\)"):
+        figures.map_figure(np.zeros((3, 4)), ["a", "b", "c"])
+    with pytest.raises(ValueError, match="max_points=-1 must be at least 1"):
+        figures.map_figure(coords, keys, max_points=-1)
+
+
+def test_analogy_2d_draws_arrows_a_to_b_and_c_to_answer():
+    coords = np.array([[0, 0], [1, 2], [3, 0], [4, 2]], dtype=np.float32)
+    keys = ["man", "king", "woman", "queen"]
+
+    figure = figures.analogy_figure(coords, keys).to_dict()
+    arrows = figure["layout"]["annotations"]
+
+    assert [(a["ax"], a["ay"], a["x"], a["y"]) for a in arrows] == [
+        (0, 0, 1, 2),
+        (3, 0, 4, 2),
+    ]
+    assert all(a["showarrow"] and a["arrowhead"] > 0 for a in arrows)
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["man → king", "woman → queen"]
+    assert figure["data"][1]["text"] == ["woman", "queen"]
+
+
+def test_analogy_3d_draws_lines_and_a_faint_background():
+    rng = np.random.default_rng(2)
+    coords = rng.normal(size=(4, 3))
+    background = rng.normal(size=(30, 3))
+
+    figure = figures.analogy_figure(
+        coords,
+        ["a", "b", "c", "d"],
+        background=background,
+        background_keys=[str(i) for i in range(30)],
+    ).to_dict()
+
+    assert [t["type"] for t in figure["data"]] == ["scatter3d"] * 3
+    assert figure["data"][0]["mode"] == "markers"
+    assert all("lines" in t["mode"] for t in figure["data"][1:])
+    assert_allclose(_values(figure["data"][2]["z"]), coords[[2, 3], 2])
+    assert "annotations" not in figure["layout"]
+
+
+def test_analogy_needs_four_keys():
+    with pytest.raises(ValueError, match="an analogy has 4 keys"):
+        figures.analogy_figure(np.zeros((3, 2)), ["a", "b", "c"])
+
+
+def test_similarity_heatmap_matches_scikit_learn(glove):
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from embspace import queries
+
+    keys = ["king", "queen", "banana", "<b>"]
+    known = [k for k in keys if k in glove]
+    matrix = queries.similarity_matrix(glove, known)
+
+    trace = figures.similarity_heatmap(known, matrix).to_dict()["data"][0]
+
+    expected = cosine_similarity(
+        np.asarray(glove.vectors[[glove.index(k) for k in known]])
+    )
+    assert trace["type"] == "heatmap"
+    assert_allclose(_values(trace["z"]), expected, atol=1e-5)
+    assert (trace["zmin"], trace["zmax"]) == (-1, 1)
+    assert trace["x"] == figures.escape_keys(known)
+
+
+def test_similarity_heatmap_rejects_wrong_shape():
+    with pytest.raises(ValueError, match=r"expected \(2, 2\) for 2 keys"):
+        figures.similarity_heatmap(["a", "b"], np.zeros((3, 3)))
+
+
+def test_axes_figure_places_keys_with_word_titles():
+    coords = np.array([[0.1, -0.2], [0.3, 0.4]])
+
+    figure = figures.axes_figure(
+        coords, ["doctor", "nurse"], titles=("he − she", "rich − poor")
+    ).to_dict()
+
+    trace = figure["data"][0]
+    assert trace["text"] == ["doctor", "nurse"]
+    assert_allclose(_values(trace["x"]), coords[:, 0], rtol=1e-6)
+    assert figure["layout"]["xaxis"]["title"]["text"] == "he − she"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "rich − poor"
+
+
+def test_vector_strip_is_the_row_of_the_matrix(glove):
+    row = np.asarray(glove.vector("king"))
+
+    trace = figures.vector_strip(row, "king").to_dict()["data"][0]
+
+    z = _values(trace["z"])
+    assert trace["type"] == "heatmap"
+    assert_allclose(np.ravel(z), row, rtol=1e-6)
+    assert trace["y"] == ["E[king]"]
+    assert trace["zmin"] == -trace["zmax"] == pytest.approx(-np.abs(row).max())
+
+
+def test_vector_strip_rejects_a_matrix():
+    with pytest.raises(ValueError, match="values must be a non-empty vector"):
+        figures.vector_strip(np.zeros((2, 2)), "x")
