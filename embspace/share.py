@@ -36,8 +36,27 @@ from embspace._share_fields import (
     Kind,
     Number,
     Text,
+    decode_keys,
+    encode_keys,
     show,
 )
+
+__all__ = [
+    "DATASET_ID",
+    "DEFAULT_DATASET",
+    "PAGES",
+    "URL_BUDGET",
+    "ViewState",
+    "decode_keys",
+    "describe_view",
+    "encode_keys",
+    "from_query_params",
+    "read_fields",
+    "regex_error",
+    "share_params",
+    "to_query_params",
+    "validate_against",
+]
 
 if TYPE_CHECKING:
     from embspace.space import Space
