@@ -63,6 +63,8 @@ class ViewStore:
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=10.0)
         if not self._ready:
             connection.execute("PRAGMA journal_mode=WAL")
