@@ -7,11 +7,12 @@ from :mod:`embspace`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
-from embspace import datasets
-from embspace.space import Space
+from embspace import datasets, projection
+from embspace.space import Space, UnknownKeyError
 
 logger = logging.getLogger(__name__)
 
@@ -39,3 +40,131 @@ def show_error(error: Exception) -> None:
     else:
         message = str(error)
     st.error(message)
+
+
+# -- page frame ----------------------------------------------------------------
+
+
+def guarded(body: Callable[[], None]) -> None:
+    """Run a page body; any failure becomes one line on the page.
+
+    Streamlit's own control flow (``st.rerun``, ``st.stop``) derives from
+    ``BaseException`` and passes through.
+    """
+    try:
+        body()
+    except Exception as error:
+        logger.warning("page failed: %s", error, exc_info=True)
+        show_error(error)
+
+
+def set_state(name: str, value: object) -> None:
+    """Widget callback: set a session value (e.g. a clicked key as the query)."""
+    st.session_state[name] = value
+
+
+def dataset_choices() -> list[str]:
+    """Built-in dataset ids, then the ones this session uploaded or trained."""
+    ids = [info.id for info in datasets.list_datasets()]
+    for dataset_id in st.session_state.get("my_datasets", []):
+        if dataset_id not in ids:
+            ids.append(dataset_id)
+    return ids
+
+
+def _dataset_title(dataset_id: str) -> str:
+    try:
+        return datasets.get_info(dataset_id).title
+    except KeyError:
+        return dataset_id
+
+
+def dataset_picker() -> str:
+    """The sidebar's dataset select box; sets ``st.session_state["dataset_id"]``."""
+    choices = dataset_choices()
+    current = current_dataset_id()
+    if current not in choices:
+        choices.append(current)
+    st.session_state.setdefault("dataset_id", current)
+    st.sidebar.selectbox(
+        "Dataset",
+        choices,
+        key="dataset_id",
+        format_func=_dataset_title,
+        help="The vectors every page works on.",
+    )
+    return st.session_state["dataset_id"]
+
+
+def replace_word(name: str, old: str, new: str) -> None:
+    """Widget callback: replace the word ``old`` by ``new`` in a text input."""
+    words = st.session_state.get(name, "").split(" ")
+    st.session_state[name] = " ".join(new if word == old else word for word in words)
+
+
+def suggestion_buttons(
+    error: UnknownKeyError, *, target: str, key: str, replace: bool = False
+) -> None:
+    """Show an unknown key's message with its closest keys as buttons.
+
+    Parameters
+    ----------
+    error : UnknownKeyError
+        The failed lookup.
+    target : str
+        Session key of the text input that a click fills in.
+    key : str
+        Prefix for the buttons' widget keys.
+    replace : bool
+        Replace only the unknown word in the input (for expressions) instead
+        of the whole text.
+    """
+    show_error(error)
+    if not error.suggestions:
+        return
+    columns = st.columns(len(error.suggestions) + 1)
+    columns[0].markdown("Did you mean:")
+    for column, suggestion in zip(columns[1:], error.suggestions):
+        column.button(
+            suggestion,
+            key=f"{key}_{suggestion}",
+            on_click=replace_word if replace else set_state,
+            args=(target, error.key, suggestion) if replace else (target, suggestion),
+        )
+
+
+# -- cached projections -------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _projection(
+    dataset_id: str, fingerprint: str, method: str, n_components: int, limit: int
+) -> projection.Projection:
+    # Keyed by plain strings and numbers: Streamlit never hashes the arrays.
+    space = get_space(dataset_id)
+    return projection.project(
+        space, method=method, n_components=n_components, limit=limit
+    )
+
+
+def map_projection(
+    space: Space, *, method: str, n_components: int, limit: int
+) -> projection.Projection:
+    """The map of the first ``limit`` keys, computed once per process.
+
+    UMAP and t-SNE run inside a status box; a repeat comes from the cache.
+    """
+    args = (current_dataset_id(), space.fingerprint, method, n_components, limit)
+    if method == "pca" or args in _COMPUTED:
+        return _projection(*args)
+
+    label = f"Computing {METHOD_LABELS[method]} of {limit:,} keys…"
+    with st.status(label, expanded=False) as status:
+        result = _projection(*args)
+        status.update(label=f"{METHOD_LABELS[method]} ready", state="complete")
+    _COMPUTED.add(args)
+    return result
+
+
+METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
+_COMPUTED: set[tuple] = set()

@@ -1,0 +1,217 @@
+"""Analogies: "a is to b as c is to ?" and free expressions over keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from embspace import figures, projection, queries
+from embspace.space import Space, UnknownKeyError
+from pages.common import current_space, guarded, suggestion_buttons
+
+DEFAULTS = {"analogy_a": "man", "analogy_b": "king", "analogy_c": "woman"}
+EXAMPLES = (
+    ("man", "king", "woman"),
+    ("france", "paris", "italy"),
+    ("big", "bigger", "small"),
+    ("walk", "walked", "swim"),
+    ("japan", "yen", "russia"),
+)
+METHODS = {"3CosAdd": "add", "3CosMul": "mul"}
+MAP_ROWS = 2000
+
+
+def _read_query_params() -> None:
+    """Fill a, b and c from ``?a=man&b=king&c=woman`` once per link."""
+    params = {name: st.query_params.get(name) for name in ("a", "b", "c")}
+    link = tuple(params.values())
+    if any(link) and st.session_state.get("_analogy_link") != link:
+        st.session_state["_analogy_link"] = link
+        for name, value in params.items():
+            if value:
+                st.session_state[f"analogy_{name}"] = value
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def _use_example(example: tuple[str, str, str]) -> None:
+    for name, value in zip(("a", "b", "c"), example):
+        st.session_state[f"analogy_{name}"] = value
+
+
+def _examples() -> None:
+    columns = st.columns(len(EXAMPLES))
+    for column, example in zip(columns, EXAMPLES):
+        a, b, c = example
+        column.button(
+            f"{a} : {b} :: {c} : ?",
+            key=f"example_{a}_{b}_{c}",
+            on_click=_use_example,
+            args=(example,),
+            width="stretch",
+        )
+
+
+def _inputs() -> tuple[str, str, str, str, int]:
+    first, second, third, method, answers = st.columns([1, 1, 1, 1.2, 0.8])
+    first.text_input("a", key="analogy_a")
+    second.text_input("is to b", key="analogy_b")
+    third.text_input("as c is to ?", key="analogy_c")
+    method.radio(
+        "Method",
+        tuple(METHODS),
+        horizontal=True,
+        key="analogy_method",
+        help="3CosAdd ranks by cos(x, b − a + c); 3CosMul (Levy and Goldberg "
+        "2014) multiplies the shifted cosines to b and c and divides by a.",
+    )
+    answers.number_input("Answers", 1, 50, 10, key="analogy_topn")
+    words = [st.session_state[f"analogy_{n}"].strip() for n in ("a", "b", "c")]
+    return (*words, METHODS[st.session_state["analogy_method"]], topn_value())
+
+
+def topn_value() -> int:
+    """The number of answers asked for."""
+    return int(st.session_state["analogy_topn"])
+
+
+def _input_scores(space: Space, result: queries.QueryResult) -> dict[str, float]:
+    """Cosine of each input key to b - a + c (the inputs are left out of answers)."""
+    a, b, c = (space.index(key) for key in result.inputs)
+    target = space.unit[b] - space.unit[a] + space.unit[c]
+    target = target / np.linalg.norm(target)
+    return {space.keys[row]: float(space.unit[row] @ target) for row in (a, b, c)}
+
+
+def _answers(space: Space, result: queries.QueryResult) -> None:
+    score = "3CosMul" if result.metric == "3cosmul" else "cosine"
+    rows = [
+        {"key": n.key, score: n.score, "frequency rank": n.index + 1, "input": ""}
+        for n in result.results
+    ]
+    table = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="#"))
+    st.dataframe(
+        table,
+        key="analogy_table",
+        column_config={score: st.column_config.NumberColumn(format="%.4f")},
+        width="stretch",
+    )
+    st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
+
+    inputs = _input_scores(space, result)
+    flagged = ", ".join(f"{key} ({value:.3f})" for key, value in inputs.items())
+    st.caption(
+        "Input words are left out of the answers, as in gensim. Their own "
+        f"cosine to b − a + c: {flagged}."
+    )
+
+
+def _drawing(space: Space, result: queries.QueryResult) -> None:
+    keys = [*result.inputs, result.keys[0]]
+    three_d = st.radio("View", ("2-D", "3-D"), horizontal=True, key="analogy_dims")
+    n_components = 3 if three_d == "3-D" else 2
+
+    fitted = projection.project(
+        space,
+        method="pca",
+        n_components=n_components,
+        limit=MAP_ROWS,
+        extra_keys=tuple(keys),
+        use_cache=False,
+    )
+    indices = np.asarray(fitted.indices)
+    rows = [space.index(key) for key in keys]
+    where = [int(np.flatnonzero(indices == row)[0]) for row in rows]
+
+    a, b, c, answer = keys
+    st.plotly_chart(
+        figures.analogy_figure(
+            fitted.coords[where],
+            keys,
+            background=fitted.coords,
+            background_keys=fitted.keys,
+            titles=figures.axis_titles(
+                "pca",
+                n_components,
+                explained_variance_ratio=fitted.explained_variance_ratio,
+            ),
+        ),
+        key="analogy_chart",
+        config={"displaylogo": False},
+        width="stretch",
+    )
+    st.caption(
+        f"PCA of the first {MAP_ROWS:,} keys and the four words. If the analogy "
+        f"holds, the arrows {a} → {b} and {c} → {answer} are roughly parallel "
+        "and of equal length; the projection can bend them."
+    )
+
+
+def _analogy(space: Space) -> None:
+    st.subheader("a is to b as c is to ?")
+    _examples()
+    a, b, c, method, topn = _inputs()
+    try:
+        result = queries.analogy(space, a, b, c, method=method, topn=topn)
+    except UnknownKeyError as error:
+        target = next(
+            (f"analogy_{n}" for n, w in zip("abc", (a, b, c)) if w == error.key),
+            "analogy_a",
+        )
+        suggestion_buttons(error, target=target, key="analogy_suggest")
+        return
+
+    for note in result.notes:
+        st.info(note)
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        _answers(space, result)
+    with right:
+        _drawing(space, result)
+
+
+def _expression(space: Space) -> None:
+    st.subheader("Expression")
+    st.text_input(
+        "Keys joined by + and −",
+        key="expression",
+        placeholder="king - man + woman",
+        help="Spaces around the signs keep hyphenated keys such as e-mail whole.",
+    )
+    text = st.session_state["expression"].strip()
+    if not text:
+        return
+    try:
+        result = queries.expression(space, text, topn=topn_value())
+    except UnknownKeyError as error:
+        suggestion_buttons(
+            error, target="expression", key="expression_suggest", replace=True
+        )
+        return
+    for note in result.notes:
+        st.info(note)
+    table = pd.DataFrame(
+        {"key": result.keys, "cosine": [n.score for n in result.results]},
+        index=pd.RangeIndex(1, len(result.results) + 1, name="#"),
+    )
+    st.dataframe(table, key="expression_table", width="content")
+    st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
+
+
+def body() -> None:
+    """The Analogies page."""
+    space = current_space()
+    st.title("Analogies")
+    st.caption(
+        "Vector offsets: if b − a captures a relation, c + (b − a) should land "
+        "near the word that stands to c as b stands to a."
+    )
+    _read_query_params()
+    _analogy(space)
+    st.divider()
+    st.session_state.setdefault("expression", "")
+    guarded(lambda: _expression(space))
+
+
+guarded(body)

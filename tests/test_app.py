@@ -1,0 +1,232 @@
+"""Every page driven through Streamlit's AppTest; gensim is the oracle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 120
+
+
+def _app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table_keys(at: AppTest, index: int = 0) -> list[str]:
+    return list(at.dataframe[index].value["key"])
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+# -- Explore ---------------------------------------------------------------------
+
+
+def test_explore_default_shows_gensim_neighbours_of_king(glove_kv):
+    at = _app()
+
+    expected = [key for key, _ in glove_kv.most_similar("king", topn=10)]
+    assert at.title[0].value == "Explore"
+    assert _table_keys(at) == expected
+    assert "queen" in _table_keys(at)
+    assert len(at.get("plotly_chart")) == 2  # the map and the vector strip
+    assert not at.error
+
+
+def test_explore_query_shows_its_neighbours_in_the_table(glove_kv):
+    at = _app()
+
+    at.text_input(key="query").set_value("paris").run()
+
+    expected = [key for key, _ in glove_kv.most_similar("paris", topn=10)]
+    assert _table_keys(at) == expected
+    assert f"**Nearest to paris:** {', '.join(expected)}" in _texts(at)
+
+
+def test_explore_scores_and_ranks_match_gensim(glove_kv):
+    at = _app()
+    at.number_input(key="topn").set_value(5).run()
+
+    table = at.dataframe[0].value
+    expected = glove_kv.most_similar("king", topn=5)
+    assert list(table["key"]) == [key for key, _ in expected]
+    assert table["cosine"].to_numpy() == pytest.approx(
+        [score for _, score in expected], abs=1e-5
+    )
+    ranks = [glove_kv.key_to_index[key] + 1 for key, _ in expected]
+    assert list(table["frequency rank"]) == ranks
+
+
+def test_explore_metric_switch_and_restrict_vocab(glove_kv):
+    at = _app()
+
+    at.selectbox(key="metric").set_value("euclidean").run()
+    assert "distance" in at.dataframe[0].value.columns
+
+    at.selectbox(key="metric").set_value("cosine")
+    at.number_input(key="restrict_vocab").set_value(1000).run()
+    expected = glove_kv.most_similar("king", topn=10, restrict_vocab=1000)
+    assert _table_keys(at) == [key for key, _ in expected]
+
+
+def test_explore_unknown_key_shows_suggestions_and_a_click_fixes_it():
+    at = _app()
+
+    at.text_input(key="query").set_value("kingg").run()
+
+    assert not at.exception
+    assert at.error[0].value.startswith("unknown key 'kingg'; closest:")
+    assert not at.dataframe
+    buttons = {button.key: button for button in at.button}
+    assert "suggest_king" in buttons
+
+    buttons["suggest_king"].click().run()
+    assert at.text_input(key="query").value == "king"
+    assert "queen" in _table_keys(at)
+
+
+def test_explore_miscased_key_is_matched_with_a_note():
+    at = _app()
+
+    at.text_input(key="query").set_value("King").run()
+
+    assert "queen" in _table_keys(at)
+    assert any("using 'king'" in info.value for info in at.info)
+
+
+def test_explore_3d_view_and_map_size_render():
+    at = _app()
+
+    at.radio(key="dims").set_value("3-D")
+    at.slider(key="map_n").set_value(2000).run()
+
+    assert not at.exception
+    assert not at.error
+    assert "first 2,000 keys" in _texts(at)
+
+
+# -- Analogies ---------------------------------------------------------------------
+
+
+def test_analogy_default_answers_queen_like_gensim(glove_kv):
+    at = _app("pages/analogies.py")
+
+    expected = glove_kv.most_similar(positive=["king", "woman"], negative=["man"])
+    assert at.title[0].value == "Analogies"
+    assert _table_keys(at) == [key for key, _ in expected]
+    assert _table_keys(at)[0] == "queen"
+    assert "Input words are left out" in _texts(at)
+
+
+def test_analogy_3cosmul_matches_gensim(glove_kv):
+    at = _app("pages/analogies.py")
+
+    at.radio(key="analogy_method").set_value("3CosMul").run()
+
+    expected = glove_kv.most_similar_cosmul(
+        positive=["king", "woman"], negative=["man"]
+    )
+    table = at.dataframe[0].value
+    assert list(table["key"]) == [key for key, _ in expected]
+    assert table["3CosMul"].to_numpy() == pytest.approx(
+        [score for _, score in expected], rel=1e-4
+    )
+
+
+def test_analogy_query_params_prefill_the_inputs(glove_kv):
+    at = _app("pages/analogies.py", a="france", b="paris", c="italy")
+
+    assert at.text_input(key="analogy_a").value == "france"
+    expected = glove_kv.most_similar(positive=["paris", "italy"], negative=["france"])
+    assert _table_keys(at)[0] == expected[0][0]
+
+
+def test_analogy_example_button_and_expression(glove_kv):
+    at = _app("pages/analogies.py")
+
+    at.button(key="example_big_bigger_small").click().run()
+    expected = glove_kv.most_similar(positive=["bigger", "small"], negative=["big"])
+    assert _table_keys(at)[0] == expected[0][0]
+
+    at.text_input(key="expression").set_value("king - man + woman").run()
+    assert not at.exception
+    expected = glove_kv.most_similar(positive=["king", "woman"], negative=["man"])
+    assert _table_keys(at, 1) == [key for key, _ in expected]
+
+
+def test_analogy_unknown_word_shows_a_message_not_a_traceback():
+    at = _app("pages/analogies.py")
+
+    at.text_input(key="analogy_c").set_value("womann").run()
+
+    assert not at.exception
+    assert at.error[0].value.startswith("unknown key 'womann'; closest:")
+    at.button(key="analogy_suggest_woman").click().run()
+    assert at.text_input(key="analogy_c").value == "woman"
+    assert _table_keys(at)[0] == "queen"
+
+
+def test_expression_unknown_word_replaces_only_that_word():
+    at = _app("pages/analogies.py")
+
+    at.text_input(key="expression").set_value("king - man + womann").run()
+    assert any("unknown key 'womann'" in e.value for e in at.error)
+
+    at.button(key="expression_suggest_woman").click().run()
+    assert at.text_input(key="expression").value == "king - man + woman"
+
+
+# -- Word sets and About -------------------------------------------------------------
+
+
+def test_word_set_heatmap_and_odd_one_out(glove_kv):
+    at = _app("pages/word_sets.py")
+
+    words = ["breakfast", "cereal", "dinner", "lunch"]
+    at.text_area(key="word_set").set_value(", ".join(words)).run()
+
+    assert not at.exception
+    assert not at.error
+    odd = glove_kv.doesnt_match(words)
+    assert f"**{odd}** is least like the others." in _texts(at)
+    assert len(at.get("plotly_chart")) == 2  # heatmap and word axes
+
+
+def test_word_set_unknown_words_are_left_out_with_a_warning():
+    at = _app("pages/word_sets.py")
+
+    at.text_area(key="word_set").set_value("king queen qqqzzzx").run()
+
+    assert not at.exception
+    assert any("unknown key 'qqqzzzx'" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_word_axes_with_unknown_axis_word_is_one_line():
+    at = _app("pages/word_sets.py")
+
+    at.text_input(key="axis_y2").set_value("poorrr").run()
+
+    assert not at.exception
+    assert any("poorrr" in e.value for e in at.error)
+
+
+def test_about_credits_glove():
+    at = _app("pages/about.py")
+
+    text = _texts(at)
+    assert "Pennington" in text
+    assert "PDDL" in text
+    assert "distorts distances" in text
