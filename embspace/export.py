@@ -199,4 +199,5 @@ def table_csv(df: pd.DataFrame) -> bytes:
     guarded.columns = [
         guard(name) if isinstance(name, str) else name for name in guarded.columns
     ]
-    return guarded.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # CRLF rows (RFC 4180): keys holding a lone "\r" are quoted too.
+    return guarded.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
