@@ -12,11 +12,18 @@ have a true score of at least ``A_k - eps``, so every row of the true top-k
 has a true score of at least that and an approximate score of at least
 ``A_k - 2 eps``. The index returns every row above that line (with a margin
 for float32 rounding).
+
+3CosMul uses the same bound term by term: each cosine lies within ``eps``
+(times the query's norm) of its approximation, and the score only grows with
+the positive cosines and shrinks with the negative ones, so every row has a
+lower and an upper bound on its score. A row whose upper bound is below the
+k-th largest lower bound cannot be in the top-k.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
 
@@ -24,46 +31,96 @@ logger = logging.getLogger(__name__)
 
 BLOCK = 4096
 ROUNDING_MARGIN = 1e-4
+# Below every approximate cosine (they lie within [-1 - eps, 1 + eps]).
+FLOOR = -4.0
+
+_KERNELS: dict[str, object] = {}
+_KERNEL_LOCK = threading.Lock()
 
 
-def _kernel():
+def _build_kernels() -> dict[str, object]:
     from numba import njit, prange
 
+    floor = np.float32(FLOOR)
+
+    @njit(fastmath=True, cache=True, inline="always")
+    def block_scores(codes, scales, query, start, stop, acc):
+        # acc[i] = scales[i] * codes[:, i] . query, column by column.
+        acc[:] = 0
+        for j in range(codes.shape[0]):
+            weight = query[j]
+            column = codes[j, start:stop]
+            for i in range(stop - start):
+                acc[i] += weight * np.float32(column[i])
+        for i in range(stop - start):
+            acc[i] *= scales[start + i]
+
+    @njit(fastmath=True, cache=True, inline="always")
+    def keep_top(values, top):
+        # top holds the block's k largest values so far, ascending.
+        top[:] = floor
+        k = top.size
+        for value in values:
+            if value > top[0]:
+                p = 0
+                while p + 1 < k and top[p + 1] < value:
+                    top[p] = top[p + 1]
+                    p += 1
+                top[p] = value
+
     @njit(parallel=True, fastmath=True, cache=True)
-    def approximate_scores(codes, scales, query, n_rows, out):
-        n_dims = codes.shape[0]
+    def scan_top(codes, scales, query, n_rows, out, tops):
         n_blocks = (n_rows + BLOCK - 1) // BLOCK
         for block in prange(n_blocks):
             start = block * BLOCK
             stop = min(n_rows, start + BLOCK)
-            acc = out[start:stop]
-            acc[:] = 0
-            for j in range(n_dims):
-                weight = query[j]
-                column = codes[j, start:stop]
-                for i in range(stop - start):
-                    acc[i] += weight * np.float32(column[i])
-            for i in range(stop - start):
-                acc[i] *= scales[start + i]
+            block_scores(codes, scales, query, start, stop, out[start:stop])
+            keep_top(out[start:stop], tops[block])
 
-    return approximate_scores
+    @njit(parallel=True, fastmath=True, cache=True)
+    def scan_cosmul(codes, scales, terms, signs, slack, n_rows, upper, tops):
+        # Bounds of prod(pos (1 + cos) / 2) / (prod(neg (1 + cos) / 2) + 1e-6).
+        n_blocks = (n_rows + BLOCK - 1) // BLOCK
+        for block in prange(n_blocks):
+            start = block * BLOCK
+            stop = min(n_rows, start + BLOCK)
+            size = stop - start
+            acc = np.empty(size, dtype=np.float32)
+            num_low = np.ones(size, dtype=np.float32)
+            num_high = np.ones(size, dtype=np.float32)
+            den_low = np.ones(size, dtype=np.float32)
+            den_high = np.ones(size, dtype=np.float32)
+            for t in range(terms.shape[0]):
+                block_scores(codes, scales, terms[t], start, stop, acc)
+                for i in range(size):
+                    low = max((1 + acc[i] - slack[t]) / 2, 0)
+                    high = (1 + acc[i] + slack[t]) / 2
+                    if signs[t] > 0:
+                        num_low[i] *= low
+                        num_high[i] *= high
+                    else:
+                        den_low[i] *= low
+                        den_high[i] *= high
+            lower = np.empty(size, dtype=np.float32)
+            for i in range(size):
+                lower[i] = num_low[i] / (den_high[i] + 1e-6)
+                upper[start + i] = num_high[i] / (den_low[i] + 1e-6)
+            keep_top(lower, tops[block])
+
+    return {"scan_top": scan_top, "scan_cosmul": scan_cosmul}
 
 
-_approximate_scores = None
+def _kernel(name: str):
+    if not _KERNELS:
+        with _KERNEL_LOCK:
+            if not _KERNELS:
+                _KERNELS.update(_build_kernels())
+    return _KERNELS[name]
 
 
-def approximate_scores(
-    codes: np.ndarray, scales: np.ndarray, query: np.ndarray, n_rows: int
-) -> np.ndarray:
-    """Approximate ``unit[:n_rows] @ query`` from the int8 codes."""
-    global _approximate_scores
-    if _approximate_scores is None:
-        _approximate_scores = _kernel()
-
-    out = np.empty(n_rows, dtype=np.float32)
-    query = np.ascontiguousarray(query, dtype=np.float32)
-    _approximate_scores(codes, scales, query, n_rows, out)
-    return out
+def _kth_largest(tops: np.ndarray, k: int) -> float:
+    flat = tops.ravel()
+    return float(np.partition(flat, flat.size - k)[flat.size - k])
 
 
 class CosineIndex:
@@ -85,7 +142,20 @@ class CosineIndex:
         self.eps = float(np.linalg.norm(residual, axis=1).max())
         self.codes = np.ascontiguousarray(codes.T)
         self.scales = scales
+        self.n_rows = unit.shape[0]
+        self._buffers = threading.local()
         logger.debug("int8 cosine index: %d rows, eps=%.5f", len(unit), self.eps)
+
+    def _buffer(self, n_blocks: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        # One scores array per thread, reused: a fresh 1.6 MB array per query
+        # costs page faults.
+        buffers = self._buffers
+        if getattr(buffers, "scores", None) is None:
+            buffers.scores = np.empty(self.n_rows, dtype=np.float32)
+        tops = getattr(buffers, "tops", None)
+        if tops is None or tops.shape[0] < n_blocks or tops.shape[1] != k:
+            buffers.tops = tops = np.empty((n_blocks, k), dtype=np.float32)
+        return buffers.scores, tops[:n_blocks]
 
     def candidates(self, query: np.ndarray, *, k: int, n_rows: int) -> np.ndarray:
         """Rows among the first ``n_rows`` that may be in the true top-k.
@@ -102,13 +172,59 @@ class CosineIndex:
         Returns
         -------
         numpy.ndarray
-            Row indices, a superset of the ``k`` rows with the largest true
-            cosine (all rows if ``k >= n_rows``).
+            Sorted row indices, a superset of the ``k`` rows with the largest
+            true cosine (all rows if ``k >= n_rows``).
         """
         if k >= n_rows:
             return np.arange(n_rows)
 
-        scores = approximate_scores(self.codes, self.scales, query, n_rows)
-        kth = np.partition(scores, n_rows - k)[n_rows - k]
-        line = kth - 2 * self.eps - ROUNDING_MARGIN
-        return np.flatnonzero(scores >= line)
+        n_blocks = -(-n_rows // BLOCK)
+        scores, tops = self._buffer(n_blocks, k)
+        query = np.ascontiguousarray(query, dtype=np.float32)
+        _kernel("scan_top")(self.codes, self.scales, query, n_rows, scores, tops)
+
+        line = _kth_largest(tops, k) - 2 * self.eps - ROUNDING_MARGIN
+        return np.flatnonzero(scores[:n_rows] >= line)
+
+    def cosmul_candidates(
+        self,
+        terms: np.ndarray,
+        signs: np.ndarray,
+        *,
+        k: int,
+        n_rows: int,
+    ) -> np.ndarray:
+        """Rows that may be in the top-k by 3CosMul (see the module notes).
+
+        Parameters
+        ----------
+        terms : numpy.ndarray
+            Query vectors of shape ``(n_terms, n_dims)``; cosines are taken
+            as ``row . term`` for unit rows, as gensim does.
+        signs : numpy.ndarray
+            +1 for a positive term, -1 for a negative one.
+        k : int
+            Size of the top set that must be contained.
+        n_rows : int
+            Search only rows ``0 .. n_rows - 1``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Sorted row indices, a superset of the true top-k.
+        """
+        if k >= n_rows:
+            return np.arange(n_rows)
+
+        terms = np.ascontiguousarray(terms, dtype=np.float32)
+        norms = np.linalg.norm(terms, axis=1)
+        slack = (self.eps * norms + ROUNDING_MARGIN).astype(np.float32)
+        signs = np.asarray(signs, dtype=np.float32)
+
+        n_blocks = -(-n_rows // BLOCK)
+        upper, tops = self._buffer(n_blocks, k)
+        kernel = _kernel("scan_cosmul")
+        kernel(self.codes, self.scales, terms, signs, slack, n_rows, upper, tops)
+
+        line = _kth_largest(tops, k) * (1 - ROUNDING_MARGIN)
+        return np.flatnonzero(upper[:n_rows] >= line)

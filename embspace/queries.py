@@ -183,15 +183,26 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 def _cosine_query(space: Space, terms: _Terms) -> np.ndarray:
     """Weighted mean of the terms, normalised (gensim ``get_mean_vector``).
 
-    Keys enter as unit vectors, vectors given by the caller as they are.
+    Keys enter as unit vectors, vectors given by the caller as they are. The
+    dtypes follow gensim's so that the query is the same to the bit: terms
+    are summed in float32, the mean is divided and normalised in float64.
     """
     mean = np.zeros(space.n_dims, dtype=np.float32)
     for vector, weight, row in zip(terms.vectors, terms.weights, terms.rows):
         if row >= 0:
             vector = vector / space.norms[row]
-        mean += np.float32(weight) * vector
-    mean = mean / np.float32(sum(abs(w) for w in terms.weights))
-    return _unit(mean)
+        mean += np.float64(weight) * vector
+    mean = mean / np.float64(sum(abs(w) for w in terms.weights))
+
+    norm = np.linalg.norm(mean)
+    if not norm > 0:
+        raise ValueError("the query vector is zero; it has no direction to compare")
+    return (mean * (1.0 / norm)).astype(np.float32)
+
+
+def _term_unit(space: Space, vector: np.ndarray, row: int) -> np.ndarray:
+    """A key's row divided by its stored norm; a caller's vector as it is."""
+    return vector / space.norms[row] if row >= 0 else vector
 
 
 def _linear_query(terms: _Terms) -> np.ndarray:
@@ -213,31 +224,59 @@ def _rank(
     exclude: set[int],
     ascending: bool = False,
 ) -> tuple[Neighbor, ...]:
-    keep = np.fromiter(
-        (i not in exclude for i in candidates), dtype=bool, count=candidates.size
-    )
-    keep &= space.valid[candidates] & np.isfinite(scores)
+    # Invalid rows, non-finite scores and the query's own keys never rank.
+    keep = space.valid[candidates] & np.isfinite(scores)
+    for row in exclude:
+        keep[candidates == row] = False
     candidates, scores = candidates[keep], scores[keep]
 
-    order = np.argsort(scores if ascending else -scores, kind="stable")[:topn]
+    # A partial sort of the best topn (and any ties with the last of them);
+    # among equal scores the lower row comes first.
+    sort_keys = scores if ascending else -scores
+    best = np.arange(sort_keys.size)
+    if sort_keys.size > topn:
+        kth = np.partition(sort_keys, topn - 1)[topn - 1]
+        best = np.flatnonzero(sort_keys <= kth)
+    order = best[np.lexsort((candidates[best], sort_keys[best]))][:topn]
     return tuple(
         Neighbor(space.keys[i], float(scores[j]), int(i))
         for j, i in zip(order, candidates[order])
     )
 
 
+def _indexed(space: Space, *, k: int, n_rows: int) -> bool:
+    """Whether a search of ``n_rows`` rows for the top ``k`` uses the index."""
+    return n_rows >= MIN_INDEXED_ROWS and 4 * k < n_rows
+
+
 def _candidates(space: Space, query: np.ndarray, *, k: int, n_rows: int) -> np.ndarray:
-    if n_rows < MIN_INDEXED_ROWS or 4 * k >= n_rows:
+    if not _indexed(space, k=k, n_rows=n_rows):
         return np.arange(n_rows)
     return space.cosine_index.candidates(query, k=k, n_rows=n_rows)
 
 
-def _cosine_scores(space: Space, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    # gensim's formula: raw rows times the unit query, divided by row norms.
+def _row_dots(
+    space: Space, vector: np.ndarray, rows: np.ndarray, *, n_rows: int
+) -> np.ndarray:
+    """``vectors[rows] @ vector`` with the bits of gensim's full product.
+
+    ``rows`` is either all of the first ``n_rows`` rows (a plain product, as
+    gensim computes it) or a sorted subset. BLAS sums the last rows of a
+    matrix-vector product in another order than the others, so a subset is
+    padded to a multiple of 8 rows (repeating them) to get the same bits.
+    """
+    if rows.size == n_rows:
+        return space.vectors[:n_rows] @ vector
+    padded = np.resize(rows, -(-rows.size // 8) * 8)
+    return (space.vectors[padded] @ vector)[: rows.size]
+
+
+def _cosine_scores(
+    space: Space, query: np.ndarray, rows: np.ndarray, *, n_rows: int
+) -> np.ndarray:
+    """gensim's formula: raw rows times the unit query, over the row norms."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        if rows.size == space.n_keys:
-            return space.vectors @ query / space.norms
-        return space.vectors[rows] @ query / space.norms[rows]
+        return _row_dots(space, query, rows, n_rows=n_rows) / space.norms[rows]
 
 
 def most_similar(
@@ -286,7 +325,7 @@ def most_similar(
     if metric == "cosine":
         query = _cosine_query(space, terms)
         rows = _candidates(space, query, k=k, n_rows=n_rows)
-        scores = _cosine_scores(space, query, rows)
+        scores = _cosine_scores(space, query, rows, n_rows=n_rows)
         ascending = False
     else:
         query = _linear_query(terms)
@@ -419,17 +458,17 @@ def most_similar_cosmul(
     if not positive:
         raise ValueError("3CosMul needs at least one positive key")
 
-    units = [_unit(vector) for vector in terms.vectors]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shifted = [
-            (1 + space.vectors[:n_rows] @ u / space.norms[:n_rows]) / 2 for u in units
-        ]
-    numerator = np.prod([s for s, w in zip(shifted, terms.weights) if w > 0], axis=0)
-    negatives = [s for s, w in zip(shifted, terms.weights) if w < 0]
-    denominator = np.prod(negatives, axis=0) if negatives else np.float32(1)
-    scores = numerator / (denominator + COSMUL_EPSILON)
+    units = np.stack(
+        [_term_unit(space, v, row) for v, row in zip(terms.vectors, terms.rows)]
+    )
+    signs = np.array(terms.weights)
+    rows = np.arange(n_rows)
+    k = topn + len(terms.indices) + space.validity.n_invalid
+    if _indexed(space, k=k, n_rows=n_rows):
+        rows = space.cosine_index.cosmul_candidates(units, signs, k=k, n_rows=n_rows)
 
-    results = _rank(space, scores, np.arange(n_rows), topn=topn, exclude=terms.indices)
+    scores = _cosmul_scores(space, units, signs, rows, n_rows=n_rows)
+    results = _rank(space, scores, rows, topn=topn, exclude=terms.indices)
     return QueryResult(
         query=label or _label(positive, negative, terms),
         results=results,
@@ -437,6 +476,26 @@ def most_similar_cosmul(
         inputs=tuple(terms.keys),
         notes=tuple(terms.notes),
     )
+
+
+def _cosmul_scores(
+    space: Space,
+    units: np.ndarray,
+    signs: np.ndarray,
+    rows: np.ndarray,
+    *,
+    n_rows: int,
+) -> np.ndarray:
+    """gensim's 3CosMul scores of ``rows``, in its order of operations."""
+    norms = space.norms[rows]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shifted = [
+            (1 + _row_dots(space, unit, rows, n_rows=n_rows) / norms) / 2
+            for unit in units
+        ]
+    numerator = np.prod([s for s, w in zip(shifted, signs) if w > 0], axis=0)
+    negatives = [s for s, w in zip(shifted, signs) if w < 0]
+    return numerator / (np.prod(negatives, axis=0) + COSMUL_EPSILON)
 
 
 # -- expressions ----------------------------------------------------------------
@@ -531,11 +590,21 @@ def similarity(space: Space, a: str, b: str) -> float:
 
 
 def rank(space: Space, a: str, b: str) -> int:
-    """Rank of ``b`` among the neighbours of ``a`` by cosine, 1 is closest."""
+    """Rank of ``b`` among the neighbours of ``a`` by cosine, 1 is closest.
+
+    As gensim ``rank``: one plus the number of keys other than ``a`` whose
+    cosine distance to ``a`` is strictly smaller than that of ``b``.
+    """
     first, second = _valid_row(space, a), _valid_row(space, b)
-    scores = _cosine_scores(space, space.unit[first], np.arange(space.n_keys))
-    scores[first] = -np.inf
-    return int(np.count_nonzero(scores > scores[second])) + 1
+
+    vector = space.vectors[first]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosines = space.vectors @ vector / (np.linalg.norm(vector) * space.norms)
+    distances = 1 - cosines
+
+    closer = distances < distances[second]
+    closer[first] = False
+    return int(np.count_nonzero(closer)) + 1
 
 
 def _valid_row(space: Space, key: str) -> int:
@@ -544,16 +613,36 @@ def _valid_row(space: Space, key: str) -> int:
     return resolved.index
 
 
-def _mean_unit(space: Space, keys: Sequence[str]) -> np.ndarray:
+def _mean_direction(space: Space, keys: Sequence[str], name: str) -> np.ndarray:
     if not keys:
-        raise ValueError("a set of keys must not be empty")
+        raise ValueError(f"{name} is empty; it needs at least one key")
     rows = [_valid_row(space, key) for key in keys]
-    return _unit(space.unit[rows].mean(axis=0))
+
+    # gensim averages the raw vectors here, not the unit ones.
+    total = np.zeros(space.n_dims, dtype=np.float32)
+    for row in rows:
+        total += space.vectors[row]
+    return _unit(total / np.float32(len(rows)))
 
 
 def n_similarity(space: Space, keys1: Sequence[str], keys2: Sequence[str]) -> float:
-    """Cosine between the mean unit vectors of two sets (gensim ``n_similarity``)."""
-    return float(_mean_unit(space, keys1) @ _mean_unit(space, keys2))
+    """Cosine between the mean vectors of two sets (gensim ``n_similarity``).
+
+    Parameters
+    ----------
+    space : Space
+        The vectors.
+    keys1, keys2 : sequence of str
+        Two non-empty sets of keys; each set's raw vectors are averaged.
+
+    Returns
+    -------
+    float
+        Cosine of the two mean vectors.
+    """
+    first = _mean_direction(space, keys1, "keys1")
+    second = _mean_direction(space, keys2, "keys2")
+    return float(first @ second)
 
 
 def doesnt_match(space: Space, keys: Sequence[str]) -> OddOneOut:

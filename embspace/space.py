@@ -101,10 +101,10 @@ class Space:
                 "there must be one key per row"
             )
 
-        if vectors.dtype != np.float32:
-            vectors = vectors.astype(np.float32)
-        if vectors.flags.writeable:
-            vectors.setflags(write=False)
+        # Rows in C order, as gensim stores them: norms and row dot products
+        # then sum in the oracle's order (a Fortran-ordered .npy would not).
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).view()
+        vectors.setflags(write=False)
         self.vectors = vectors
         self.keys = list(self.keys)
         if self.fingerprint is None:
