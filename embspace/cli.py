@@ -100,11 +100,78 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+# -- formats: info and convert ------------------------------------------------------
+
+
+def _cmd_info(args: argparse.Namespace) -> None:
+    from embspace import formats
+
+    result = formats.read(
+        args.path,
+        format=args.format,
+        metadata_path=args.metadata,
+        label_column=args.label_column,
+    )
+    payload = {
+        "path": args.path,
+        "format": result.format,
+        "n_keys": result.n_keys,
+        "n_dims": result.n_dims,
+        "metadata_columns": (
+            [] if result.metadata is None else [str(c) for c in result.metadata]
+        ),
+        "warnings": result.warnings,
+    }
+    text = [f"{args.path}: {result.format}, {result.n_keys:,} x {result.n_dims}"]
+    text += [f"warning: {message}" for message in result.warnings]
+    _emit(payload, as_json=args.json, text="\n".join(text))
+
+
+def _cmd_convert(args: argparse.Namespace) -> None:
+    from embspace import formats
+
+    result = formats.read(
+        args.input,
+        format=args.format,
+        metadata_path=args.metadata,
+        label_column=args.label_column,
+    )
+    for message in result.warnings:
+        print(f"warning: {message}", file=sys.stderr)
+    paths = formats.write(result, args.output, format=args.to)
+    print("\n".join(str(path) for path in paths))
+
+
+def _add_format_commands(commands: argparse._SubParsersAction) -> None:
+    from embspace import store  # noqa: F401  (lets --dataset take stored ids)
+    from embspace.formats import FORMATS, WRITE_FORMATS
+
+    parser = commands.add_parser("info", help="format, size and warnings of a file")
+    parser.add_argument("path")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    _add_read_options(parser, FORMATS)
+    parser.set_defaults(run=_cmd_info)
+
+    parser = commands.add_parser("convert", help="convert a vectors file")
+    parser.add_argument("input")
+    parser.add_argument("output")
+    parser.add_argument("--to", choices=WRITE_FORMATS, default="word2vec")
+    _add_read_options(parser, FORMATS)
+    parser.set_defaults(run=_cmd_convert)
+
+
+def _add_read_options(parser: argparse.ArgumentParser, formats) -> None:
+    parser.add_argument("--format", choices=formats, default=None)
+    parser.add_argument("--metadata", default=None, help="Projector metadata.tsv")
+    parser.add_argument("--label-column", default=None, help="name or 1-based number")
+
+
 # -- command registry ---------------------------------------------------------------
 
 # Each entry adds sub-commands to the parser; one per concern.
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_query_commands,
+    _add_format_commands,
 ]
 
 
