@@ -26,6 +26,7 @@ QUERY_COLOR = "#d62728"
 NEIGHBOR_COLOR = "#ff7f0e"
 PAIR_COLORS = ("#1f77b4", "#d62728")
 FONT_SIZE = 13
+LABEL_COLOR = "#1b1b1b"
 MAP_HEIGHT = 620
 
 _METHOD_NAMES = {"pca": "PC", "umap": "UMAP ", "tsne": "t-SNE "}
@@ -176,7 +177,7 @@ def map_figure(
         "size": 3 if dims == 3 else 4,
         "color": values[shown],
         "colorscale": COLORSCALE,
-        "opacity": 0.75,
+        "opacity": 0.6,
         "colorbar": {"title": {"text": color_title}, "thickness": 12},
     }
     background = _scatter(
@@ -221,7 +222,10 @@ def _labelled(
         name=name,
         text=labels,
         textposition="top center",
-        textfont={"size": FONT_SIZE + (2 if is_query else 0)},
+        textfont={
+            "size": FONT_SIZE + (3 if is_query else 1),
+            "color": QUERY_COLOR if is_query else LABEL_COLOR,
+        },
         hovertext=labels,
         customdata=ids[positions],
         hovertemplate=_HOVER,
@@ -250,7 +254,11 @@ def _layout(
             name: {"title": {"text": title}}
             for name, title in zip(("xaxis", "yaxis", "zaxis"), titles)
         }
-        layout["scene"] = axes
+        layout["scene"] = {
+            **axes,
+            "aspectmode": "cube",
+            "camera": {"eye": {"x": 1.6, "y": 1.6, "z": 1.1}},
+        }
         layout["margin"] = {"l": 0, "r": 0, "t": 30, "b": 0}
     else:
         layout["xaxis"] = {"title": {"text": titles[0]}, "zeroline": False}

@@ -76,18 +76,23 @@ def topn_value() -> int:
     return int(st.session_state["analogy_topn"])
 
 
-def _input_scores(space: Space, result: queries.QueryResult) -> dict[str, float]:
+def _abc(space: Space, words: tuple[str, str, str]) -> list[str]:
+    """The stored keys of a, b and c, in that order."""
+    return [space.resolve(word).key for word in words]
+
+
+def _input_scores(space: Space, keys: list[str]) -> dict[str, float]:
     """Cosine of each input key to b - a + c (the inputs are left out of answers)."""
-    a, b, c = (space.index(key) for key in result.inputs)
+    a, b, c = (space.index(key) for key in keys)
     target = space.unit[b] - space.unit[a] + space.unit[c]
     target = target / np.linalg.norm(target)
     return {space.keys[row]: float(space.unit[row] @ target) for row in (a, b, c)}
 
 
-def _answers(space: Space, result: queries.QueryResult) -> None:
+def _answers(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
     score = "3CosMul" if result.metric == "3cosmul" else "cosine"
     rows = [
-        {"key": n.key, score: n.score, "frequency rank": n.index + 1, "input": ""}
+        {"key": n.key, score: n.score, "frequency rank": n.index + 1}
         for n in result.results
     ]
     table = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="#"))
@@ -99,7 +104,7 @@ def _answers(space: Space, result: queries.QueryResult) -> None:
     )
     st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
 
-    inputs = _input_scores(space, result)
+    inputs = _input_scores(space, abc)
     flagged = ", ".join(f"{key} ({value:.3f})" for key, value in inputs.items())
     st.caption(
         "Input words are left out of the answers, as in gensim. Their own "
@@ -107,8 +112,8 @@ def _answers(space: Space, result: queries.QueryResult) -> None:
     )
 
 
-def _drawing(space: Space, result: queries.QueryResult) -> None:
-    keys = [*result.inputs, result.keys[0]]
+def _drawing(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
+    keys = [*abc, result.keys[0]]
     three_d = st.radio("View", ("2-D", "3-D"), horizontal=True, key="analogy_dims")
     n_components = 3 if three_d == "3-D" else 2
 
@@ -164,11 +169,12 @@ def _analogy(space: Space) -> None:
 
     for note in result.notes:
         st.info(note)
+    abc = _abc(space, (a, b, c))
     left, right = st.columns([2, 3], gap="medium")
     with left:
-        _answers(space, result)
+        _answers(space, result, abc)
     with right:
-        _drawing(space, result)
+        _drawing(space, result, abc)
 
 
 def _expression(space: Space) -> None:

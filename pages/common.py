@@ -122,15 +122,17 @@ def suggestion_buttons(
     show_error(error)
     if not error.suggestions:
         return
-    columns = st.columns(len(error.suggestions) + 1)
-    columns[0].markdown("Did you mean:")
-    for column, suggestion in zip(columns[1:], error.suggestions):
-        column.button(
-            suggestion,
-            key=f"{key}_{suggestion}",
-            on_click=replace_word if replace else set_state,
-            args=(target, error.key, suggestion) if replace else (target, suggestion),
-        )
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown("Did you mean:", width="content")
+        for suggestion in error.suggestions:
+            st.button(
+                suggestion,
+                key=f"{key}_{suggestion}",
+                on_click=replace_word if replace else set_state,
+                args=(target, error.key, suggestion)
+                if replace
+                else (target, suggestion),
+            )
 
 
 # -- cached projections -------------------------------------------------------------

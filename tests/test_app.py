@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,10 @@ def test_analogy_default_answers_queen_like_gensim(glove_kv):
     assert _table_keys(at) == [key for key, _ in expected]
     assert _table_keys(at)[0] == "queen"
     assert "Input words are left out" in _texts(at)
+
+    drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [trace.get("name") for trace in drawing["data"]]
+    assert names[-2:] == ["man → king", "woman → queen"]
 
 
 def test_analogy_3cosmul_matches_gensim(glove_kv):
