@@ -44,6 +44,8 @@ __all__ = [
     "read",
     "sniff",
     "write",
+    "export",
+    "read_upload",
 ]
 
 
@@ -221,3 +223,99 @@ def write(space_or_result, path, *, format: str) -> list[Path]:
     if format == "tsv":
         return writers.write_tsv(keys, vectors, path, metadata)
     return writers.write_npy(keys, vectors, path)
+
+
+def export(space_or_result, *, format: str, limit: int | None = None):
+    """The first ``limit`` rows as one downloadable file (a ZIP for pairs).
+
+    Parameters
+    ----------
+    space_or_result : Space or LoadResult
+        What to export.
+    format : str
+        One of :data:`~embspace.formats.writers.WRITE_FORMATS`.
+    limit : int, optional
+        Export only the first ``limit`` rows.
+
+    Returns
+    -------
+    tuple
+        ``(file name, bytes)``.
+    """
+    from embspace.formats.writers import export_bundle
+
+    if format not in WRITE_FORMATS:
+        raise ValueError(
+            f"format={format!r} cannot be written; choose one of "
+            + ", ".join(WRITE_FORMATS)
+        )
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit={limit} must be at least 1")
+
+    stop = len(space_or_result.keys) if limit is None else limit
+    keys = list(space_or_result.keys[:stop])
+    vectors = np.asarray(space_or_result.vectors[:stop], dtype=np.float32)
+    metadata = getattr(space_or_result, "metadata", None)
+    if metadata is not None:
+        metadata = metadata.iloc[:stop]
+    stem = str(getattr(space_or_result, "name", "vectors")) or "vectors"
+    return export_bundle(keys, vectors, metadata, format=format, stem=stem)
+
+
+def read_upload(
+    stream,
+    *,
+    name: str,
+    format: str | None = None,
+    metadata_stream=None,
+    metadata_name: str | None = None,
+    label_column: str | int | None = None,
+) -> LoadResult:
+    """Read an uploaded file (a binary stream) via a temporary copy.
+
+    Parameters
+    ----------
+    stream : file-like
+        The uploaded bytes.
+    name : str
+        The original file name, used in messages and to spot pickle suffixes.
+    format : str, optional
+        Manual override; sniffed when ``None``.
+    metadata_stream : file-like, optional
+        A metadata or labels file uploaded with it.
+    metadata_name : str, optional
+        Its original name.
+    label_column : str or int, optional
+        See :func:`read`.
+    """
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="embspace-upload-") as folder:
+        path = Path(folder) / ("vectors" + _safe_suffix(name))
+        with path.open("wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+
+        metadata_path = None
+        if metadata_stream is not None:
+            metadata_path = Path(folder) / "metadata.tsv"
+            with metadata_path.open("wb") as out:
+                shutil.copyfileobj(metadata_stream, out, 1 << 20)
+
+        result = read(
+            path,
+            format=format,
+            metadata_path=metadata_path,
+            name=name,
+            label_column=label_column,
+        )
+        if metadata_name and metadata_path is not None:
+            result.warnings[:] = [
+                w.replace("metadata.tsv", metadata_name) for w in result.warnings
+            ]
+        return result
+
+
+def _safe_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return suffix if suffix.isascii() and suffix[1:].isalnum() else ""

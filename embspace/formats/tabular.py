@@ -223,7 +223,7 @@ def _check_text_columns(table, names, used, label_index, has_header, name, rows)
     """Without a header, a text column other than the labels is an error."""
     if has_header:
         return
-    for i, kind in enumerate(table.schema.types):
+    for i in range(len(names)):
         if i in used or i == label_index:
             continue
         values = table.column(i).to_pylist()

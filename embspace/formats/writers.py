@@ -123,3 +123,47 @@ def _lines(keys, block: np.ndarray, separator: str) -> bytes:
     lines = pc.binary_join_element_wise(*columns, separator)
     lines = pc.binary_join_element_wise(lines, pa.scalar("\n"), "")
     return "".join(lines.to_pylist()).encode("utf-8") if len(lines) else b""
+
+
+def export_bundle(keys, vectors, metadata, *, format: str, stem: str):
+    """One downloadable file: the text file itself, or a ZIP of a pair.
+
+    Parameters
+    ----------
+    keys, vectors, metadata
+        What to export (already cut to the wanted rows).
+    format : str
+        One of :data:`WRITE_FORMATS`.
+    stem : str
+        Base of the file names.
+
+    Returns
+    -------
+    tuple
+        ``(file name, bytes)``.
+    """
+    import io
+    import tempfile
+    import zipfile
+
+    writer = {
+        "word2vec": (write_word2vec, f"{stem}.txt"),
+        "word2vec-binary": (write_word2vec_binary, f"{stem}.bin"),
+        "tsv": (None, "vectors.tsv"),
+        "npy": (write_npy, f"{stem}.npy"),
+    }[format]
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / writer[1]
+        if format == "tsv":
+            paths = write_tsv(keys, vectors, target, metadata)
+        else:
+            paths = writer[0](keys, vectors, target)
+        if len(paths) == 1:
+            return paths[0].name, paths[0].read_bytes()
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, arcname=path.name)
+        return f"{stem}-{format}.zip", buffer.getvalue()
