@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import tokenize
 import zipfile
 
 import numpy as np
@@ -30,6 +31,7 @@ def read_npy(source: Source) -> Parsed:
     with stream:
         shape, dtype, _ = _header(stream, source.name)
         _check_size(shape, dtype, _remaining(stream, data), source.name)
+        stream.seek(0)
         array = np.lib.format.read_array(stream, allow_pickle=False)
     vectors, warnings = _as_matrix(array, source.name)
     keys = [str(i) for i in range(len(vectors))]
@@ -71,7 +73,7 @@ def _header(stream, name: str):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
         else:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-    except ValueError as error:
+    except (ValueError, SyntaxError, tokenize.TokenError) as error:
         raise FormatError(f"{name} byte 0: not a valid .npy header ({error})") from None
 
     if dtype.hasobject:

@@ -134,7 +134,8 @@ def _text_format(text: bytes, lines: list[bytes], name: str) -> str:
     claimed = parse_header(first)
     if claimed is not None and len(lines) > 1:
         after = text[text.find(b"\n") + 1 :]
-        if _is_text_record(after.split(b"\n", 1)[0], claimed[1]):
+        record = after.split(b"\n", 1)[0]
+        if _is_text_record(record, claimed[1]) or _is_text_record(record, None):
             return "word2vec"
         return "word2vec-binary"
     if claimed is not None and len(lines) == 1 and len(text.split(b"\n", 1)) > 1:
