@@ -193,7 +193,7 @@ def _resolve(dataset_id: str) -> datasets.DatasetInfo | None:
     meta = describe(dataset_id)
     return datasets.DatasetInfo(
         id=dataset_id,
-        title=meta["title"],
+        title=f"{meta['title']} ({meta['n_keys']:,} x {meta['n_dims']})",
         description=(
             f"{meta['n_keys']:,} keys x {meta['n_dims']} dimensions; "
             f"{meta['source']}; stored {meta['created']}"
