@@ -100,6 +100,73 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+# -- training and evaluation ----------------------------------------------------------
+
+
+def _cmd_train(args: argparse.Namespace) -> None:
+    from embspace import train
+
+    sentences = train.load_corpus(args.corpus)
+    result = train.train(
+        sentences,
+        model=args.model,
+        sg=int(args.sg),
+        vector_size=args.vector_size,
+        window=args.window,
+        min_count=args.min_count,
+        epochs=args.epochs,
+        negative=args.negative,
+        seed=args.seed,
+    )
+    try:
+        dataset_id = train.save_result(result, title=args.out, source=args.corpus)
+    except RuntimeError as error:
+        raise CommandError(str(error)) from None
+    payload = {"id": dataset_id, "title": args.out, "description": result.describe()}
+    _emit(payload, as_json=args.json, text=dataset_id)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> None:
+    from embspace import evaluate
+
+    report = evaluate.evaluate_all(
+        _load(args.dataset),
+        analogies=args.analogies,
+        pairs=args.pairs,
+        restrict_vocab=args.restrict_vocab,
+    )
+    _emit(report, as_json=args.json, text=evaluate.format_report(report))
+
+
+def _add_training_commands(commands: argparse._SubParsersAction) -> None:
+    from embspace.datasets import DEFAULT_DATASET
+    from embspace.train import MODELS
+
+    parser = commands.add_parser("train", help="train vectors with gensim")
+    parser.add_argument("corpus", help="text file (plain or .gz), or 'lee'")
+    parser.add_argument("--out", required=True, help="title of the new dataset")
+    parser.add_argument("--model", choices=MODELS, default="word2vec")
+    parser.add_argument("--sg", action="store_true", help="skip-gram, not CBOW")
+    parser.add_argument("--vector-size", type=int, default=50)
+    parser.add_argument("--window", type=int, default=5)
+    parser.add_argument("--min-count", type=int, default=2)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--negative", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=_cmd_train)
+
+    parser = commands.add_parser("evaluate", help="analogy and similarity scores")
+    parser.add_argument("--dataset", default=DEFAULT_DATASET)
+    parser.add_argument("--analogies", help="analogy file (default: Google set)")
+    parser.add_argument(
+        "--pairs", action="append", help="word-pair file (repeatable)"
+    )
+    parser.add_argument("--restrict-vocab", type=int, default=300_000)
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=_cmd_evaluate)
+
+
 # -- formats: info and convert ------------------------------------------------------
 
 
@@ -171,6 +238,7 @@ def _add_read_options(parser: argparse.ArgumentParser, formats) -> None:
 # Each entry adds sub-commands to the parser; one per concern.
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_query_commands,
+    _add_training_commands,
     _add_format_commands,
 ]
 

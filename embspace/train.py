@@ -1,0 +1,484 @@
+"""Train word vectors with gensim and watch them learn, epoch by epoch.
+
+:func:`load_corpus` turns a text file (or gensim's Lee corpus) into tokenised
+sentences; :func:`train` runs Word2Vec or FastText with a snapshot of chosen
+words' neighbours after every epoch; :func:`watch_positions` places those
+snapshots in one projection that stays fixed across epochs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embspace.space import Space
+
+logger = logging.getLogger(__name__)
+
+MODELS = ("word2vec", "fasttext")
+LEE = "lee"
+MAX_CORPUS_BYTES = 100 * 2**20
+MAX_TOKEN_LENGTH = 30
+LONG_LINE = 300
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+CorpusSource = str | os.PathLike | bytes | None
+
+
+# -- corpus ----------------------------------------------------------------------
+
+
+def lee_path() -> Path:
+    """gensim's Lee background corpus (300 news stories, one per line)."""
+    from gensim.test.utils import datapath
+
+    return Path(datapath("lee_background.cor"))
+
+
+def load_corpus(
+    source: CorpusSource = None, *, name: str | None = None, mode: str = "auto"
+) -> list[list[str]]:
+    """Tokenised sentences from a text file, plain or gzip.
+
+    Parameters
+    ----------
+    source : path, bytes, ``"lee"`` or None
+        A file path or an upload's contents; ``None`` or ``"lee"`` means
+        gensim's ``lee_background.cor``.
+    name : str, optional
+        File name for messages, when ``source`` holds the contents.
+    mode : {"auto", "lines", "text"}
+        ``lines``: one sentence per line. ``text``: free text, split into
+        sentences at ``.``, ``!`` and ``?``. ``auto`` picks ``text`` when
+        lines are long (over 300 characters on average), as in paragraphs.
+
+    Returns
+    -------
+    list of list of str
+        Lower-cased tokens by gensim's ``simple_preprocess``; sentences
+        without tokens are dropped.
+
+    Raises
+    ------
+    ValueError
+        If the file is too large, not UTF-8 (naming line and byte), or has no
+        tokens.
+    """
+    if mode not in ("auto", "lines", "text"):
+        raise ValueError(f"mode={mode!r} is not one of auto, lines, text")
+    data, label = _read(source, name)
+    lines = _decode(data, label)
+
+    if mode == "auto":
+        filled = [line for line in lines if line.strip()]
+        mean = sum(map(len, filled)) / max(1, len(filled))
+        mode = "text" if mean > LONG_LINE else "lines"
+    sentences = _tokenise(lines, split=mode == "text")
+
+    if not sentences:
+        raise ValueError(f"{label}: no words found; expected plain text")
+    n_tokens = sum(map(len, sentences))
+    logger.info("corpus %s: %d sentences, %d tokens", label, len(sentences), n_tokens)
+    return sentences
+
+
+def _read(source: CorpusSource, name: str | None) -> tuple[bytes, str]:
+    if source is None or (isinstance(source, str) and source == LEE):
+        source = lee_path()
+    if isinstance(source, bytes):
+        data, label = source, name or "uploaded corpus"
+    else:
+        path = Path(source)
+        label = name or path.name
+        if not path.is_file():
+            raise ValueError(f"corpus {str(path)!r} is not a file")
+        if path.stat().st_size > MAX_CORPUS_BYTES:
+            raise ValueError(f"{label}: larger than {_limit()}; not read")
+        data = path.read_bytes()
+
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+                data = stream.read(MAX_CORPUS_BYTES + 1)
+        except (OSError, EOFError) as error:
+            raise ValueError(f"{label}: not a readable gzip file ({error})") from None
+    if len(data) > MAX_CORPUS_BYTES:
+        raise ValueError(f"{label}: larger than {_limit()}; not read")
+    return data, label
+
+
+def _limit() -> str:
+    return f"{MAX_CORPUS_BYTES // 2**20} MB"
+
+
+def _decode(data: bytes, label: str) -> list[str]:
+    if b"\x00" in data[:4096]:
+        raise ValueError(f"{label}: holds NUL bytes; expected plain text")
+    lines = []
+    for number, raw in enumerate(data.splitlines(), start=1):
+        try:
+            lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{label}: line {number}, byte {error.start + 1}: not valid UTF-8"
+            ) from None
+    return lines
+
+
+def _tokenise(lines: Sequence[str], *, split: bool) -> list[list[str]]:
+    from gensim.utils import simple_preprocess
+
+    sentences = []
+    for line in lines:
+        parts = SENTENCE_END.split(line) if split else [line]
+        for part in parts:
+            tokens = simple_preprocess(part, max_len=MAX_TOKEN_LENGTH)
+            if tokens:
+                sentences.append(tokens)
+    return sentences
+
+
+# -- training --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The watched words after one epoch.
+
+    Attributes
+    ----------
+    epoch : int
+        1-based epoch number.
+    neighbors : dict of str to list of (str, float)
+        Nearest keys (cosine) of each watched key present in the vocabulary.
+    vectors : dict of str to numpy.ndarray
+        Vectors of the watched keys and of their neighbours at this epoch.
+    """
+
+    epoch: int
+    neighbors: dict[str, list[tuple[str, float]]]
+    vectors: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Trained vectors, the settings used, and the per-epoch snapshots.
+
+    Attributes
+    ----------
+    keys : list of str
+        Vocabulary in frequency order.
+    vectors : numpy.ndarray
+        Matrix of shape ``(n_keys, vector_size)``.
+    params : dict
+        The training settings.
+    epochs_done : int
+        Epochs completed (fewer than asked if stopped).
+    stopped : bool
+        Whether ``should_stop`` ended training early.
+    snapshots : tuple of Snapshot
+        One per completed epoch.
+    n_sentences, n_tokens : int
+        Size of the corpus.
+    """
+
+    keys: list[str]
+    vectors: np.ndarray
+    params: dict[str, Any]
+    epochs_done: int
+    stopped: bool
+    snapshots: tuple[Snapshot, ...] = ()
+    n_sentences: int = 0
+    n_tokens: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def to_space(self, name: str = "trained") -> Space:
+        """The trained vectors as a read-only :class:`Space`."""
+        return Space(self.keys, self.vectors, name=name, notes=list(self.notes))
+
+    def describe(self) -> str:
+        """One line: model, size and epochs, for dataset descriptions."""
+        p = self.params
+        kind = f"{p['model']} {'skip-gram' if p['sg'] else 'CBOW'}"
+        return (
+            f"{kind}, {len(self.keys)} keys x {p['vector_size']} dims, "
+            f"{self.epochs_done} of {p['epochs']} epochs on {self.n_tokens} tokens"
+        )
+
+
+class StopTraining(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised from a callback to end training after a completed epoch."""
+
+
+def _check_params(model: str, sg: int, **positive: int) -> None:
+    if model not in MODELS:
+        raise ValueError(f"model={model!r} is not one of {', '.join(MODELS)}")
+    if sg not in (0, 1, True, False):
+        raise ValueError(f"sg={sg!r} must be 0 (CBOW) or 1 (skip-gram)")
+    for name, value in positive.items():
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"{name} must be an integer; got {value!r}")
+        low = 0 if name == "negative" else 1
+        if value < low:
+            raise ValueError(f"{name}={value} must be at least {low}")
+
+
+def train(
+    sentences: Sequence[Sequence[str]],
+    *,
+    model: str = "word2vec",
+    sg: int = 0,
+    vector_size: int = 50,
+    window: int = 5,
+    min_count: int = 2,
+    epochs: int = 5,
+    negative: int = 5,
+    seed: int = 42,
+    workers: int = 1,
+    on_epoch: Callable[[int, int, Snapshot], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    watch_keys: Sequence[str] = (),
+    topn: int = 5,
+) -> TrainResult:
+    """Train Word2Vec or FastText, with a snapshot after every epoch.
+
+    Parameters
+    ----------
+    sentences : sequence of list of str
+        Tokenised sentences, e.g. from :func:`load_corpus`.
+    model : {"word2vec", "fasttext"}
+        gensim model class.
+    sg : {0, 1}
+        0 for CBOW, 1 for skip-gram.
+    vector_size, window, min_count, epochs, negative, seed, workers : int
+        gensim's parameters of the same names. With ``workers=1`` and the same
+        seed two runs give identical vectors.
+    on_epoch : callable, optional
+        Called as ``on_epoch(epoch, n_epochs, snapshot)`` after each epoch.
+    should_stop : callable, optional
+        Polled after each epoch; training ends cleanly when it returns True.
+    watch_keys : sequence of str
+        Keys whose neighbours and vectors each snapshot records.
+    topn : int
+        Neighbours per watched key.
+
+    Returns
+    -------
+    TrainResult
+    """
+    _check_params(
+        model,
+        sg,
+        vector_size=vector_size,
+        window=window,
+        min_count=min_count,
+        epochs=epochs,
+        negative=negative,
+        seed=seed,
+        workers=workers,
+        topn=topn,
+    )
+    from gensim.models import FastText, Word2Vec
+
+    sentences = [list(sentence) for sentence in sentences]
+    n_tokens = sum(map(len, sentences))
+    params = dict(model=model, sg=int(sg), vector_size=vector_size, window=window,
+                  min_count=min_count, epochs=epochs, negative=negative, seed=seed,
+                  workers=workers)  # fmt: skip
+    cls = FastText if model == "fasttext" else Word2Vec
+    gensim_params = {k: v for k, v in params.items() if k != "model"}
+    trainer = cls(**gensim_params)
+    trainer.build_vocab(sentences)
+    if len(trainer.wv) == 0:
+        raise ValueError(
+            f"min_count={min_count} leaves no words; lower it or give a larger corpus"
+        )
+
+    watcher = _Watcher(list(watch_keys), topn, epochs, on_epoch, should_stop)
+    logger.info(
+        "training %s on %d sentences, %d tokens", model, len(sentences), n_tokens
+    )
+    try:
+        trainer.train(
+            sentences,
+            total_examples=trainer.corpus_count,
+            epochs=epochs,
+            callbacks=[watcher],
+        )
+    except StopTraining:
+        logger.info("training stopped after %d epochs", watcher.epoch)
+    if model == "fasttext":
+        trainer.wv.adjust_vectors()
+
+    missing = [k for k in watch_keys if k not in trainer.wv.key_to_index]
+    notes = (f"not in the vocabulary: {', '.join(missing)}",) if missing else ()
+    return TrainResult(
+        keys=list(trainer.wv.index_to_key),
+        vectors=np.array(trainer.wv.vectors, dtype=np.float32),
+        params=params,
+        epochs_done=watcher.epoch,
+        stopped=watcher.epoch < epochs,
+        snapshots=tuple(watcher.snapshots),
+        n_sentences=len(sentences),
+        n_tokens=n_tokens,
+        notes=notes,
+    )
+
+
+class _Watcher:
+    """gensim callback: snapshot, report, and stop when asked."""
+
+    def __init__(self, watch_keys, topn, n_epochs, on_epoch, should_stop) -> None:
+        self.watch_keys = watch_keys
+        self.topn = topn
+        self.n_epochs = n_epochs
+        self.on_epoch = on_epoch
+        self.should_stop = should_stop
+        self.epoch = 0
+        self.snapshots: list[Snapshot] = []
+
+    def on_train_begin(self, model) -> None:
+        pass
+
+    def on_epoch_begin(self, model) -> None:
+        pass
+
+    def on_train_end(self, model) -> None:
+        pass
+
+    def on_epoch_end(self, model) -> None:
+        self.epoch += 1
+        snapshot = self._snapshot(model)
+        self.snapshots.append(snapshot)
+        if self.on_epoch is not None:
+            self.on_epoch(self.epoch, self.n_epochs, snapshot)
+        last = self.epoch >= self.n_epochs
+        if self.should_stop is not None and not last and self.should_stop():
+            raise StopTraining
+
+    def _snapshot(self, model) -> Snapshot:
+        wv = model.wv
+        if hasattr(wv, "adjust_vectors"):
+            wv.adjust_vectors()
+        wv.fill_norms(force=True)
+
+        neighbors, vectors = {}, {}
+        for key in self.watch_keys:
+            if key not in wv.key_to_index:
+                continue
+            found = wv.most_similar(key, topn=self.topn)
+            neighbors[key] = [(k, float(s)) for k, s in found]
+            for other in [key] + [k for k, _ in found]:
+                vectors[other] = np.array(wv[other], dtype=np.float32)
+        return Snapshot(self.epoch, neighbors, vectors)
+
+
+# -- watching learning -----------------------------------------------------------
+
+
+def watch_positions(snapshots: Sequence[Snapshot], *, n_components: int = 2):
+    """Positions of watched keys and neighbours in one projection for all epochs.
+
+    PCA is fitted once, on the last snapshot's vectors, and every snapshot is
+    transformed with it, so that movement between epochs is real movement.
+
+    Parameters
+    ----------
+    snapshots : sequence of Snapshot
+        From :attr:`TrainResult.snapshots`.
+    n_components : int
+        2 or 3.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per epoch and key: ``epoch``, ``key``, ``watched`` (the
+        watched key it belongs to, or itself), ``role`` (``watched`` or
+        ``neighbor``) and ``x``, ``y`` (and ``z``).
+    """
+    import pandas as pd
+    from sklearn.decomposition import PCA
+
+    if n_components not in (2, 3):
+        raise ValueError(f"n_components={n_components} must be 2 or 3")
+    if not snapshots or not snapshots[-1].vectors:
+        raise ValueError("no snapshot has a watched key in the vocabulary")
+
+    final = snapshots[-1]
+    keys = list(final.vectors)
+    n_fit = min(n_components, len(keys), len(final.vectors[keys[0]]))
+    pca = PCA(n_components=n_fit, random_state=0)
+    pca.fit(np.stack([final.vectors[k] for k in keys]))
+
+    axes = ["x", "y", "z"][:n_components]
+    records = []
+    for snapshot in snapshots:
+        owner = _owners(snapshot)
+        names = list(snapshot.vectors)
+        coords = pca.transform(np.stack([snapshot.vectors[k] for k in names]))
+        for name, point in zip(names, coords):
+            row = {"epoch": snapshot.epoch, "key": name, "watched": owner[name]}
+            row["role"] = "watched" if name in snapshot.neighbors else "neighbor"
+            padded = list(point) + [0.0] * (n_components - len(point))
+            row.update(zip(axes, map(float, padded)))
+            records.append(row)
+    return pd.DataFrame.from_records(records)
+
+
+def _owners(snapshot: Snapshot) -> dict[str, str]:
+    owner = {}
+    for key, found in snapshot.neighbors.items():
+        owner[key] = key
+        for other, _ in found:
+            owner.setdefault(other, key)
+    return owner
+
+
+def neighbor_table(snapshots: Sequence[Snapshot], key: str):
+    """Neighbours of one watched key, one column per epoch (for side by side).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are ranks 1..topn; columns ``epoch 1``, ``epoch 2``, ...
+    """
+    import pandas as pd
+
+    columns = {}
+    for snapshot in snapshots:
+        found = snapshot.neighbors.get(key)
+        if found is not None:
+            columns[f"epoch {snapshot.epoch}"] = [f"{k} ({s:.2f})" for k, s in found]
+    frame = pd.DataFrame(columns)
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
+    return frame
+
+
+def save_result(result: TrainResult, *, title: str, source: object = None) -> str:
+    """Store trained vectors as a dataset; returns its id.
+
+    Delegates to :func:`embspace.store.save`.
+
+    Raises
+    ------
+    RuntimeError
+        If the dataset store is not part of this installation.
+    """
+    try:
+        from embspace import store
+    except ImportError:
+        raise RuntimeError(
+            "the dataset store (embspace.store) is not available"
+        ) from None
+    label = "lee_background.cor" if source in (None, LEE) else str(source)
+    description = f"{result.describe()}; corpus {label}"
+    return store.save(result.to_space(title), title=title, source=description)
