@@ -21,6 +21,7 @@ from pages.common import (
 DEFAULT_QUERY = "king"
 MAP_SIZE = 5000
 MAP_SIZE_MAX = 50_000
+SMALL_SPACE = 1000
 SCORE_LABELS = {"cosine": "cosine", "euclidean": "distance", "dot": "dot product"}
 
 
@@ -49,17 +50,25 @@ def _query_controls() -> dict:
     }
 
 
-def _map_controls(space: Space) -> dict:
-    available = projection.availability(space)
+def _map_controls(space: Space) -> dict | None:
     size, method, dims = st.columns([2, 1, 1])
-    size.slider(
-        "Keys in the map (most frequent first)",
-        min_value=500,
-        max_value=min(MAP_SIZE_MAX, space.n_keys),
-        value=min(MAP_SIZE, space.n_keys),
-        step=500,
-        key="map_n",
-    )
+    if space.n_keys > SMALL_SPACE:
+        size.slider(
+            "Keys in the map (most frequent first)",
+            min_value=SMALL_SPACE // 2,
+            max_value=min(MAP_SIZE_MAX, space.n_keys),
+            value=min(MAP_SIZE, space.n_keys),
+            step=SMALL_SPACE // 2,
+            key="map_n",
+        )
+        limit = int(st.session_state["map_n"])
+    else:
+        limit = space.n_keys
+        size.caption(f"The map shows all {limit:,} keys.")
+    available = projection.availability(space, n_rows=limit)
+    if available["pca"]:
+        st.warning(f"No map: {available['pca']}")
+        return None
 
     def label(name: str) -> str:
         reason = available.get(name)
@@ -77,7 +86,7 @@ def _map_controls(space: Space) -> dict:
         st.warning(f"3-D is unavailable: {available['3d']}")
         n_components = 2
     return {
-        "limit": int(st.session_state["map_n"]),
+        "limit": limit,
         "method": chosen,
         "n_components": n_components,
     }
@@ -143,10 +152,7 @@ def _table(space: Space, result: queries.QueryResult, in_map: list[bool]) -> Non
         width="stretch",
     )
     st.caption("Click a row to make that key the query.")
-    st.markdown(
-        f"**Nearest to {result.query}:** " + ", ".join(result.keys),
-        help="The same list as plain text.",
-    )
+    st.markdown(f"**Nearest to {result.query}:** " + ", ".join(result.keys))
 
 
 def _map(
@@ -247,7 +253,9 @@ def body() -> None:
     map_settings = _map_controls(space)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        in_map = _map(space, result, map_settings)
+        in_map = [False] * len(result.results) if result is not None else []
+        if map_settings is not None:
+            in_map = _map(space, result, map_settings)
     with right:
         if result is not None:
             _table(space, result, in_map)

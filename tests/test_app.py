@@ -118,6 +118,61 @@ def test_explore_3d_view_and_map_size_render():
     assert "first 2,000 keys" in _texts(at)
 
 
+def test_changing_the_query_does_not_recompute_the_map(monkeypatch):
+    from embspace import projection
+
+    calls = []
+    original = projection.project
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(projection, "project", counting)
+    at = _app()
+    at.slider(key="map_n").set_value(3500).run()
+    assert [call["limit"] for call in calls] == [3500]
+
+    for query in ("queen", "paris", "king"):
+        at.text_input(key="query").set_value(query).run()
+    assert len(calls) == 1
+    assert "queen" in _table_keys(at)
+
+
+@pytest.fixture()
+def tiny_dataset():
+    """A registered 4-key dataset with an HTML-like key."""
+    import numpy as np
+
+    from embspace import datasets
+    from embspace.space import Space
+
+    keys = ["alpha", "beta", "<img src=x onerror=alert(1)>", "gamma"]
+    vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0, 1]], "f4")
+    datasets.register(
+        datasets.DatasetInfo(
+            id="tiny-test",
+            title="Tiny",
+            description="four keys",
+            loader=lambda: Space(keys, vectors, name="tiny-test"),
+        )
+    )
+    yield "tiny-test"
+    datasets._REGISTRY.pop("tiny-test", None)
+
+
+def test_explore_small_dataset_with_html_key(tiny_dataset):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["dataset_id"] = tiny_dataset
+    at.session_state["query"] = "<img src=x onerror=alert(1)>"
+    at.run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert _table_keys(at)[0] in {"alpha", "beta", "gamma"}
+    assert "The map shows all 4 keys." in _texts(at)
+
+
 # -- Analogies ---------------------------------------------------------------------
 
 
