@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import embspace.store  # noqa: F401  (stored ids such as u-... resolve on every page)
 from pages.common import dataset_picker
 
 st.set_page_config(layout="wide", page_title="embspace", page_icon="🧭")
@@ -16,6 +17,7 @@ PAGES = [
     st.Page("pages/explore.py", title="Explore", default=True, url_path="explore"),
     st.Page("pages/analogies.py", title="Analogies", url_path="analogies"),
     st.Page("pages/word_sets.py", title="Word sets", url_path="word_sets"),
+    st.Page("pages/upload.py", title="Upload", url_path="upload"),
     st.Page("pages/about.py", title="About", url_path="about"),
 ]
 
