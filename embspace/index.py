@@ -26,96 +26,87 @@ import logging
 import threading
 
 import numpy as np
+from numba import njit, prange
 
 logger = logging.getLogger(__name__)
 
 BLOCK = 4096
 ROUNDING_MARGIN = 1e-4
-# Below every approximate cosine (they lie within [-1 - eps, 1 + eps]).
-FLOOR = -4.0
-
-_KERNELS: dict[str, object] = {}
-_KERNEL_LOCK = threading.Lock()
+COSMUL_EPSILON = np.float32(1e-6)
+# Below every approximate score (cosines lie within [-1 - eps, 1 + eps]).
+FLOOR = np.float32(-4.0)
 
 
-def _build_kernels() -> dict[str, object]:
-    from numba import njit, prange
-
-    floor = np.float32(FLOOR)
-
-    @njit(fastmath=True, cache=True, inline="always")
-    def block_scores(codes, scales, query, start, stop, acc):
-        # acc[i] = scales[i] * codes[:, i] . query, column by column.
-        acc[:] = 0
-        for j in range(codes.shape[0]):
-            weight = query[j]
-            column = codes[j, start:stop]
-            for i in range(stop - start):
-                acc[i] += weight * np.float32(column[i])
+@njit(fastmath=True, cache=True, inline="always")
+def _block_scores(codes, scales, query, start, stop, acc):
+    # acc[i] = scales[i] * codes[:, i] . query, column by column.
+    acc[:] = 0
+    for j in range(codes.shape[0]):
+        weight = query[j]
+        column = codes[j, start:stop]
         for i in range(stop - start):
-            acc[i] *= scales[start + i]
+            acc[i] += weight * np.float32(column[i])
+    for i in range(stop - start):
+        acc[i] *= scales[start + i]
 
-    @njit(fastmath=True, cache=True, inline="always")
-    def keep_top(values, top):
-        # top holds the block's k largest values so far, ascending.
-        top[:] = floor
-        k = top.size
-        for value in values:
-            if value > top[0]:
-                p = 0
-                while p + 1 < k and top[p + 1] < value:
-                    top[p] = top[p + 1]
-                    p += 1
-                top[p] = value
 
-    @njit(parallel=True, fastmath=True, cache=True)
-    def scan_top(codes, scales, query, n_rows, out, tops):
-        n_blocks = (n_rows + BLOCK - 1) // BLOCK
-        for block in prange(n_blocks):
-            start = block * BLOCK
-            stop = min(n_rows, start + BLOCK)
-            block_scores(codes, scales, query, start, stop, out[start:stop])
-            keep_top(out[start:stop], tops[block])
+@njit(fastmath=True, cache=True, inline="always")
+def _keep_top(values, top):
+    # top holds the k largest values seen so far, ascending.
+    top[:] = FLOOR
+    k = top.size
+    for value in values:
+        if value > top[0]:
+            p = 0
+            while p + 1 < k and top[p + 1] < value:
+                top[p] = top[p + 1]
+                p += 1
+            top[p] = value
 
-    @njit(parallel=True, fastmath=True, cache=True)
-    def scan_cosmul(codes, scales, terms, signs, slack, n_rows, upper, tops):
-        # Bounds of prod(pos (1 + cos) / 2) / (prod(neg (1 + cos) / 2) + 1e-6).
-        n_blocks = (n_rows + BLOCK - 1) // BLOCK
-        for block in prange(n_blocks):
-            start = block * BLOCK
-            stop = min(n_rows, start + BLOCK)
-            size = stop - start
-            acc = np.empty(size, dtype=np.float32)
-            num_low = np.ones(size, dtype=np.float32)
-            num_high = np.ones(size, dtype=np.float32)
-            den_low = np.ones(size, dtype=np.float32)
-            den_high = np.ones(size, dtype=np.float32)
-            for t in range(terms.shape[0]):
-                block_scores(codes, scales, terms[t], start, stop, acc)
-                for i in range(size):
-                    low = max((1 + acc[i] - slack[t]) / 2, 0)
-                    high = (1 + acc[i] + slack[t]) / 2
-                    if signs[t] > 0:
-                        num_low[i] *= low
-                        num_high[i] *= high
-                    else:
-                        den_low[i] *= low
-                        den_high[i] *= high
-            lower = np.empty(size, dtype=np.float32)
+
+@njit(parallel=True, fastmath=True, cache=True)
+def _scan_top(codes, scales, query, n_rows, out, tops):
+    # Approximate scores of every row, and each block's k largest.
+    n_blocks = (n_rows + BLOCK - 1) // BLOCK
+    for block in prange(n_blocks):
+        start = block * BLOCK
+        stop = min(n_rows, start + BLOCK)
+        _block_scores(codes, scales, query, start, stop, out[start:stop])
+        _keep_top(out[start:stop], tops[block])
+
+
+@njit(parallel=True, fastmath=True, cache=True)
+def _scan_cosmul(codes, scales, terms, signs, slack, n_rows, upper, tops):
+    # Bounds of prod(pos (1 + cos) / 2) / (prod(neg (1 + cos) / 2) + 1e-6):
+    # upper bounds of every row, and each block's k largest lower bounds.
+    n_blocks = (n_rows + BLOCK - 1) // BLOCK
+    for block in prange(n_blocks):
+        start = block * BLOCK
+        stop = min(n_rows, start + BLOCK)
+        size = stop - start
+        acc = np.empty(size, dtype=np.float32)
+        num_low = np.ones(size, dtype=np.float32)
+        num_high = np.ones(size, dtype=np.float32)
+        den_low = np.ones(size, dtype=np.float32)
+        den_high = np.ones(size, dtype=np.float32)
+
+        for t in range(terms.shape[0]):
+            _block_scores(codes, scales, terms[t], start, stop, acc)
             for i in range(size):
-                lower[i] = num_low[i] / (den_high[i] + 1e-6)
-                upper[start + i] = num_high[i] / (den_low[i] + 1e-6)
-            keep_top(lower, tops[block])
+                low = max((1 + acc[i] - slack[t]) / 2, np.float32(0))
+                high = (1 + acc[i] + slack[t]) / 2
+                if signs[t] > 0:
+                    num_low[i] *= low
+                    num_high[i] *= high
+                else:
+                    den_low[i] *= low
+                    den_high[i] *= high
 
-    return {"scan_top": scan_top, "scan_cosmul": scan_cosmul}
-
-
-def _kernel(name: str):
-    if not _KERNELS:
-        with _KERNEL_LOCK:
-            if not _KERNELS:
-                _KERNELS.update(_build_kernels())
-    return _KERNELS[name]
+        lower = np.empty(size, dtype=np.float32)
+        for i in range(size):
+            lower[i] = num_low[i] / (den_high[i] + COSMUL_EPSILON)
+            upper[start + i] = num_high[i] / (den_low[i] + COSMUL_EPSILON)
+        _keep_top(lower, tops[block])
 
 
 def _kth_largest(tops: np.ndarray, k: int) -> float:
@@ -181,7 +172,7 @@ class CosineIndex:
         n_blocks = -(-n_rows // BLOCK)
         scores, tops = self._buffer(n_blocks, k)
         query = np.ascontiguousarray(query, dtype=np.float32)
-        _kernel("scan_top")(self.codes, self.scales, query, n_rows, scores, tops)
+        _scan_top(self.codes, self.scales, query, n_rows, scores, tops)
 
         line = _kth_largest(tops, k) - 2 * self.eps - ROUNDING_MARGIN
         return np.flatnonzero(scores[:n_rows] >= line)
@@ -223,8 +214,7 @@ class CosineIndex:
 
         n_blocks = -(-n_rows // BLOCK)
         upper, tops = self._buffer(n_blocks, k)
-        kernel = _kernel("scan_cosmul")
-        kernel(self.codes, self.scales, terms, signs, slack, n_rows, upper, tops)
+        _scan_cosmul(self.codes, self.scales, terms, signs, slack, n_rows, upper, tops)
 
         line = _kth_largest(tops, k) * (1 - ROUNDING_MARGIN)
         return np.flatnonzero(upper[:n_rows] >= line)

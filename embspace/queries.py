@@ -107,6 +107,12 @@ def _check_metric(metric: str) -> str:
 def _check_restrict(space: Space, restrict_vocab: int | None) -> int:
     if restrict_vocab is None:
         return space.n_keys
+    if not isinstance(restrict_vocab, (int, np.integer)) or isinstance(
+        restrict_vocab, bool
+    ):
+        raise TypeError(
+            f"restrict_vocab must be an integer or None; got {restrict_vocab!r}"
+        )
     if restrict_vocab < 1:
         raise ValueError(f"restrict_vocab={restrict_vocab} must be at least 1")
     return min(int(restrict_vocab), space.n_keys)
@@ -500,7 +506,7 @@ def _cosmul_scores(
 
 # -- expressions ----------------------------------------------------------------
 
-_SPACED_OPERATOR = re.compile(r"(?:^|\s)([+-])\s*")
+_SPACED_OPERATOR = re.compile(r"(?:^|(?<=\s))([+-])\s*")
 _ANY_OPERATOR = re.compile(r"([+-])")
 
 

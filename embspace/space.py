@@ -129,12 +129,16 @@ class Space:
         return {key: i for i, key in enumerate(self.keys)}
 
     @cached_property
+    def lower_keys(self) -> list[str]:
+        """The keys in lower case, in row order (for case-blind lookups)."""
+        return [key.lower() for key in self.keys]
+
+    @cached_property
     def lower_to_index(self) -> dict[str, int]:
         """Map from lower-cased key to the most frequent row with that form."""
-        mapping: dict[str, int] = {}
-        for i, key in enumerate(self.keys):
-            mapping.setdefault(key.lower(), i)
-        return mapping
+        # Filled from the last row up, so the first row of a form wins.
+        rows = range(self.n_keys - 1, -1, -1)
+        return dict(zip(reversed(self.lower_keys), rows))
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key in self.key_to_index
@@ -205,14 +209,13 @@ class Space:
 
         matches = process.extract(
             query,
-            self.keys,
+            self.lower_keys,
             scorer=Levenshtein.distance,
-            processor=str.lower,
             limit=limit,
             score_cutoff=max(1, len(query) // 2),
         )
         ranked = sorted(matches, key=lambda match: (match[1], match[2]))
-        return [match[0] for match in ranked]
+        return [self.keys[match[2]] for match in ranked]
 
     def vector(self, key: str) -> np.ndarray:
         """The row ``E[key]`` of the matrix, read-only."""
