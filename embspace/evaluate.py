@@ -500,3 +500,10 @@ def format_report(report: dict[str, Any]) -> str:
     for score in [analogy, *report["pairs"]]:
         lines += [f"warning: {warning}" for warning in score["warnings"]]
     return "\n".join(lines)
+
+
+def analogy_link(a: str, b: str, c: str) -> str:
+    """Relative link that opens ``a : b :: c : ?`` in the Analogies page."""
+    from urllib.parse import urlencode
+
+    return "analogies?" + urlencode({"a": a, "b": b, "c": c})

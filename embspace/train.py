@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -482,3 +483,64 @@ def save_result(result: TrainResult, *, title: str, source: object = None) -> st
     label = "lee_background.cor" if source in (None, LEE) else str(source)
     description = f"{result.describe()}; corpus {label}"
     return store.save(result.to_space(title), title=title, source=description)
+
+
+class TrainingJob:
+    """Training in a background thread, with progress and a stop switch.
+
+    gensim's training loops release the GIL, so a job never blocks other
+    sessions of the app.
+
+    Parameters
+    ----------
+    sentences : sequence of list of str
+        The corpus.
+    **params
+        Keyword arguments of :func:`train` (not the callbacks).
+    """
+
+    def __init__(self, sentences: Sequence[Sequence[str]], **params: Any) -> None:
+        self.n_epochs = int(params.get("epochs", 5))
+        self.epoch = 0
+        self.snapshots: list[Snapshot] = []
+        self.result: TrainResult | None = None
+        self.error: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(sentences, params), daemon=True
+        )
+
+    def start(self) -> TrainingJob:
+        """Start training; returns the job."""
+        self._thread.start()
+        return self
+
+    def _run(self, sentences, params) -> None:
+        try:
+            self.result = train(
+                sentences,
+                on_epoch=self._on_epoch,
+                should_stop=self._stop.is_set,
+                **params,
+            )
+        except (ValueError, TypeError, MemoryError, RuntimeError) as error:
+            logger.warning("training failed: %s", error)
+            self.error = str(error)
+
+    def _on_epoch(self, epoch: int, n_epochs: int, snapshot: Snapshot) -> None:
+        self.epoch = epoch
+        self.snapshots.append(snapshot)
+
+    def stop(self) -> None:
+        """Ask training to end after the current epoch."""
+        self._stop.set()
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread is still training."""
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the end of training; returns True if it has ended."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()

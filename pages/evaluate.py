@@ -1,0 +1,180 @@
+"""Evaluate: analogy accuracy and word-similarity correlations, as gensim."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from embspace import evaluate
+from embspace.benchmarks import default_paths
+from pages.common import current_dataset_id, get_space, guarded
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILED_ROWS = 2000
+
+
+@st.cache_data(max_entries=16, show_spinner="Answering analogy questions…")
+def _analogies(
+    dataset_id: str, data: bytes, name: str, restrict_vocab: int
+) -> evaluate.AnalogyScore:
+    space = get_space(dataset_id)
+    return evaluate.evaluate_word_analogies(
+        space, data, name=name, restrict_vocab=restrict_vocab
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _pairs(
+    dataset_id: str, data: bytes, name: str, restrict_vocab: int
+) -> evaluate.PairScore:
+    space = get_space(dataset_id)
+    return evaluate.evaluate_word_pairs(
+        space, data, name=name, restrict_vocab=restrict_vocab
+    )
+
+
+def _files() -> tuple[tuple[str, bytes], list[tuple[str, bytes]]]:
+    defaults = default_paths()
+    left, right = st.columns(2)
+    upload = left.file_uploader(
+        "Analogy questions (default: Google's questions-words.txt)",
+        type=["txt", "gz"],
+        key="eval_analogies",
+    )
+    uploads = right.file_uploader(
+        "Word pairs (default: WordSim-353 and SimLex-999)",
+        type=["txt", "tsv", "gz"],
+        accept_multiple_files=True,
+        key="eval_pairs",
+    )
+    if upload is not None:
+        analogy = (upload.name, upload.getvalue())
+    else:
+        path = defaults["analogies"]
+        analogy = (path.name, path.read_bytes())
+    if uploads:
+        pairs = [(f.name, f.getvalue()) for f in uploads]
+    else:
+        pairs = [
+            (p.name, p.read_bytes())
+            for p in (defaults["wordsim353"], defaults["simlex999"])
+        ]
+    return analogy, pairs
+
+
+def _section_chart(score: evaluate.AnalogyScore) -> go.Figure:
+    rows = [*score.sections, score.total]
+    fig = go.Figure(
+        go.Bar(
+            x=[s.name for s in rows],
+            y=[s.accuracy for s in rows],
+            text=[f"{s.correct}/{s.correct + s.incorrect}" for s in rows],
+            hovertemplate="%{x}: %{y:.1%} (%{text})<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title="Accuracy per section",
+        yaxis_title="accuracy",
+        yaxis_tickformat=".0%",
+        xaxis_title="section",
+    )
+    return fig
+
+
+def _show_analogies(score: evaluate.AnalogyScore) -> None:
+    st.subheader(f"Analogies: {score.name}")
+    for warning in score.warnings:
+        st.warning(warning)
+    first, second, third = st.columns(3)
+    first.metric("Accuracy", f"{score.accuracy:.2%}")
+    second.metric("Correct", f"{score.correct:,} of {score.answered:,}")
+    third.metric("Questions with unknown words", f"{score.oov_ratio:.1f}%")
+    st.plotly_chart(_section_chart(score), key="eval_sections")
+
+    failed = score.failed[:MAX_FAILED_ROWS]
+    if not failed:
+        return
+    st.markdown(f"**Failed questions** ({len(score.failed):,}; click to explore)")
+    table = pd.DataFrame(
+        {
+            "section": [q.section for q in failed],
+            "question": [f"{q.a} : {q.b} :: {q.c} : ?" for q in failed],
+            "expected": [q.expected for q in failed],
+            "predicted": [q.predicted or "" for q in failed],
+            "open": [evaluate.analogy_link(q.a, q.b, q.c) for q in failed],
+        }
+    )
+    st.dataframe(
+        table,
+        column_config={
+            "open": st.column_config.LinkColumn("open", display_text="Analogies ↗")
+        },
+        hide_index=True,
+    )
+
+
+def _show_pairs(scores: list[evaluate.PairScore]) -> None:
+    st.subheader("Word similarity")
+    for score in scores:
+        for warning in score.warnings:
+            st.warning(warning)
+    table = pd.DataFrame(
+        {
+            "file": [s.name for s in scores],
+            "pearson r": [s.pearson[0] for s in scores],
+            "spearman rho": [s.spearman[0] for s in scores],
+            "pairs used": [s.n_pairs for s in scores],
+            "unknown (%)": [s.oov_ratio for s in scores],
+        }
+    )
+    st.dataframe(table, hide_index=True)
+
+
+def _activate() -> None:
+    st.session_state["eval_active"] = True
+
+
+def body() -> None:
+    st.title("Evaluate")
+    st.caption(
+        "The standard benchmarks, scored exactly as gensim's "
+        "`evaluate_word_analogies` and `evaluate_word_pairs`."
+    )
+    (name, data), pairs = _files()
+    restrict_vocab = int(
+        st.number_input(
+            "restrict_vocab",
+            min_value=1,
+            value=300_000,
+            step=10_000,
+            key="eval_restrict",
+            help="Only the first keys (most frequent) count for questions and answers.",
+        )
+    )
+    dataset_id = current_dataset_id()
+    st.button("Evaluate", key="eval_go", type="primary", on_click=_activate)
+    if not st.session_state.get("eval_active"):
+        return
+
+    try:
+        score = _analogies(dataset_id, data, name, restrict_vocab)
+    except ValueError as error:
+        st.error(str(error))
+    else:
+        _show_analogies(score)
+
+    results = []
+    for pair_name, pair_data in pairs:
+        try:
+            results.append(_pairs(dataset_id, pair_data, pair_name, restrict_vocab))
+        except ValueError as error:
+            st.error(str(error))
+    if results:
+        _show_pairs(results)
+
+
+guarded(body)
