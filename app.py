@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/analogies.py", title="Analogies", url_path="analogies"),
     st.Page("pages/word_sets.py", title="Word sets", url_path="word_sets"),
     st.Page("pages/upload.py", title="Upload", url_path="upload"),
+    st.Page("pages/train.py", title="Train", url_path="train"),
+    st.Page("pages/evaluate.py", title="Evaluate", url_path="evaluate"),
     st.Page("pages/about.py", title="About", url_path="about"),
 ]
 

@@ -172,3 +172,16 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["train", str(missing), "--out", "x"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: corpus") and err.count("\n") == 1
+
+
+def test_cli_train_stores_a_dataset(capsys):
+    import json
+
+    from embspace import store
+
+    code = main(["train", "lee", "--out", "lee-1", "--epochs", "1", "--json"])
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    space = store.load(payload["id"])
+    assert space.n_dims == 50 and "police" in space
+    assert payload["title"] == "lee-1"
