@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,9 @@ METRICS = ("cosine", "euclidean", "dot")
 ANALOGY_METHODS = ("add", "mul")
 MIN_INDEXED_ROWS = 50_000
 COSMUL_EPSILON = 0.000001
+
+# Searches per space before its index is built (see _indexed).
+_SEARCHES: weakref.WeakKeyDictionary[Space, int] = weakref.WeakKeyDictionary()
 
 Term = str | np.ndarray
 
@@ -251,8 +255,19 @@ def _rank(
 
 
 def _indexed(space: Space, *, k: int, n_rows: int) -> bool:
-    """Whether a search of ``n_rows`` rows for the top ``k`` uses the index."""
-    return n_rows >= MIN_INDEXED_ROWS and 4 * k < n_rows
+    """Whether a search of ``n_rows`` rows for the top ``k`` uses the index.
+
+    Building the index takes about as long as a hundred plain scans, so a
+    space's first search (often the only one, from the command line) scans
+    the float32 rows; the answers are the same either way.
+    """
+    if n_rows < MIN_INDEXED_ROWS or 4 * k >= n_rows:
+        return False
+    if space.has_cosine_index:
+        return True
+    searches = _SEARCHES.get(space, 0)
+    _SEARCHES[space] = searches + 1
+    return searches >= 1
 
 
 def _candidates(space: Space, query: np.ndarray, *, k: int, n_rows: int) -> np.ndarray:

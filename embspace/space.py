@@ -225,7 +225,7 @@ class Space:
 
     @cached_property
     def norms(self) -> np.ndarray:
-        """L2 norm of every row (NaN for non-finite rows), read-only."""
+        """L2 norm of every row (not finite for non-finite rows), read-only."""
         with np.errstate(invalid="ignore", over="ignore"):
             norms = np.linalg.norm(self.vectors, axis=1)
         return _read_only(norms.astype(np.float32))
@@ -252,6 +252,11 @@ class Space:
         unit = np.zeros_like(self.vectors)
         np.divide(self.vectors, self.norms[:, None], out=unit, where=valid[:, None])
         return _read_only(unit)
+
+    @property
+    def has_cosine_index(self) -> bool:
+        """Whether :attr:`cosine_index` has been built."""
+        return "_cosine_index" in self.__dict__
 
     @property
     def cosine_index(self):
