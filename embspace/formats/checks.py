@@ -88,8 +88,13 @@ def _bad_rows(keys, vectors: np.ndarray, rows: Rows, name: str) -> list[str]:
     if vectors.size == 0:
         return []
     warnings = []
-    finite = np.isfinite(vectors).all(axis=1)
-    zero = finite & ~vectors.any(axis=1)
+    finite = np.empty(len(vectors), bool)
+    zero = np.empty(len(vectors), bool)
+    for start in range(0, len(vectors), 65536):
+        block = vectors[start : start + 65536]
+        finite[start : start + 65536] = np.isfinite(block).all(axis=1)
+        zero[start : start + 65536] = ~block.any(axis=1)
+    zero &= finite
 
     nonfinite = np.flatnonzero(~finite)
     if nonfinite.size:
@@ -108,7 +113,7 @@ def _bad_rows(keys, vectors: np.ndarray, rows: Rows, name: str) -> list[str]:
         )
 
     usable = np.flatnonzero(finite & ~zero)
-    if usable.size > 1 and _all_equal(vectors[usable]):
+    if usable.size > 1 and _all_equal(vectors, usable):
         warnings.append(
             f"{name}: every usable vector is the same, so the data has no variance; "
             "projections show a single point and scores are undefined"
@@ -135,8 +140,13 @@ def _where(indices: np.ndarray, keys, rows: Rows) -> str:
     return shown + more
 
 
-def _all_equal(block: np.ndarray) -> bool:
-    return bool((block == block[0]).all())
+def _all_equal(vectors: np.ndarray, rows: np.ndarray) -> bool:
+    """Whether all ``rows`` hold the same vector (in blocks, no full copy)."""
+    first = vectors[rows[0]]
+    for start in range(0, rows.size, 65536):
+        if not (vectors[rows[start : start + 65536]] == first).all():
+            return False
+    return True
 
 
 def _identical(vectors, usable: np.ndarray, keys, rows: Rows, name: str) -> list[str]:
@@ -149,10 +159,11 @@ def _identical(vectors, usable: np.ndarray, keys, rows: Rows, name: str) -> list
     weights = rng.integers(1, 2**63, size=vectors.shape[1], dtype=np.uint64) | 1
     hashes = np.empty(usable.size, np.uint64)
     with np.errstate(over="ignore"):
-        for start in range(0, usable.size, 65536):
-            block = vectors[usable[start : start + 65536]]
+        for start in range(0, usable.size, 16384):
+            block = vectors[usable[start : start + 16384]]
             bits = block.view(np.uint32).astype(np.uint64)
-            hashes[start : start + 65536] = (bits * weights).sum(axis=1)
+            bits *= weights
+            hashes[start : start + 16384] = bits.sum(axis=1)
 
     order = np.argsort(hashes, kind="stable")
     same = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])

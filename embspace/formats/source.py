@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
 BOM = b"\xef\xbb\xbf"
-CHUNK_BYTES = 16 << 20
+CHUNK_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
