@@ -75,6 +75,8 @@ def start_server(data_dir: Path, log: Path) -> tuple[Server, subprocess.Popen]:
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
+        # Source edits during a run must not reload modules under the app.
+        "--server.fileWatcherType", "none",
     ]  # fmt: skip
     started = time.monotonic()
     with log.open("w") as output:

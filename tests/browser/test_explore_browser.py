@@ -8,6 +8,7 @@ from browser_tools import CHART, coloured_pixels, nearest_keys, wait_for_app
 pytestmark = pytest.mark.browser
 
 MIN_DRAWN = 2_000
+ROW_HEIGHT = 35
 
 
 def _open(page, server, path: str = "") -> None:
@@ -45,6 +46,21 @@ def test_explore_king_shows_queen_and_a_drawn_map(page, app_server, screenshots)
     assert page.locator(f"{CHART} canvas").count() > 0
     assert _map_pixels(page) > MIN_DRAWN
     _snapshot(page, screenshots / "explore.png")
+
+
+def test_clicking_a_neighbour_makes_it_the_query(page, app_server):
+    _open(page, app_server)
+    keys = nearest_keys(page, "king")
+    row = keys.index("queen")
+
+    # The table is drawn on a canvas: click the row's selection cell.
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    table.click(position={"x": 14, "y": ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2})
+    wait_for_app(page, started=True)
+
+    assert page.get_by_label("Key", exact=True).input_value() == "queen"
+    assert "king" in nearest_keys(page, "queen")
 
 
 def test_explore_unknown_key_offers_suggestions(page, app_server, screenshots):
