@@ -24,6 +24,14 @@ EXPORTS = {
 }
 
 
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown, HTML and LaTeX characters escaped, shown as is."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in text)
+
+
 def _process() -> None:
     """Read the uploaded file, store it and make it the current dataset."""
     upload = st.session_state.get("upload_vectors")
@@ -119,7 +127,7 @@ def _report() -> None:
     if not report:
         return
     if "error" in report:
-        st.error(report["error"])
+        st.error(plain(report["error"]))
         number = report.get("label_column")
         if number:
             st.button(
@@ -131,12 +139,12 @@ def _report() -> None:
         return
 
     st.success(
-        f"Read {report['name']} as {report['format']}: {report['n_keys']:,} keys "
-        f"x {report['n_dims']} dimensions. Stored as `{report['dataset_id']}`; "
-        "share this id to let others open the same data."
+        f"Read {plain(report['name'])} as {report['format']}: "
+        f"{report['n_keys']:,} keys x {report['n_dims']} dimensions. Stored as "
+        f"`{report['dataset_id']}`; share this id to let others open the same data."
     )
     for message in report["warnings"]:
-        st.warning(message)
+        st.warning(plain(message))
     st.dataframe({"first keys": report["preview"]}, hide_index=True)
     if st.button("Explore it", key="upload_explore", type="primary"):
         try:
@@ -186,4 +194,6 @@ def body() -> None:
     _export()
 
 
-guarded(body)
+# Streamlit runs pages as ``__main__``; importing the module (tests) runs nothing.
+if __name__ == "__main__":
+    guarded(body)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from embspace import store
+from pages.upload import plain
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "upload.py")
 
@@ -37,7 +38,7 @@ def test_upload_stores_and_selects_the_dataset(page, cases_dir):
     assert store.exists(dataset_id)
     assert dataset_id in page.session_state["my_datasets"]
     assert "6 keys x 3 dimensions" in page.success[0].value
-    assert any("line 3 'moon'" in w.value for w in page.warning)
+    assert any(plain("line 3 'moon'") in w.value for w in page.warning)
     assert store.load(dataset_id).keys[:2] == ["sun", "moon"]
 
 
@@ -63,7 +64,7 @@ def test_bad_file_is_one_error_line(page):
 
     assert not page.exception
     assert [e.value for e in page.error] == [
-        "bad.vec line 3: expected 3 numbers after the key, found 1"
+        plain("bad.vec line 3: expected 3 numbers after the key, found 1")
     ]
     assert "dataset_id" not in page.session_state
 
@@ -80,7 +81,7 @@ def test_text_column_offers_to_use_it_as_labels(page, cases_dir):
     data = (cases_dir / "B13_string_column.tsv").read_bytes()
     page.file_uploader(key="upload_vectors").upload("B13.tsv", data)
     page.run()
-    assert "column 4" in page.error[0].value
+    assert plain("column 4") in page.error[0].value
 
     page.button(key="upload_use_labels").click()
     page.run()
@@ -95,3 +96,17 @@ def test_export_buttons_for_the_current_dataset(page):
 
     assert len(labels) == 3
     assert any("word2vec" in label for label in labels)
+
+
+def test_keys_in_messages_are_shown_as_text(page):
+    key = b"<img src=x onerror=alert(1)> **b** $x$"
+    data = b"2 2\n" + key + b" 1 2\n" + key + b" 3 4\n"
+
+    page.file_uploader(key="upload_vectors").upload("xss.vec", data)
+    page.run()
+
+    message = next(w.value for w in page.warning if "duplicate" in w.value)
+    assert "\\<img src=x onerror=alert\\(1\\)\\>" in message
+    assert "\\*\\*b\\*\\*" in message and "\\$x\\$" in message
+    space = store.load(page.session_state["dataset_id"])
+    assert space.keys[0] == key.decode()
