@@ -39,11 +39,23 @@ FLOOR = np.float32(-4.0)
 
 @njit(fastmath=True, cache=True, inline="always")
 def _block_scores(codes, scales, query, start, stop, acc):
-    # acc[i] = scales[i] * codes[:, i] . query, column by column.
+    # acc[i] = scales[i] * codes[:, i] . query, four dimensions per pass
+    # over acc (a pass per dimension spends its time loading and storing acc).
     acc[:] = 0
-    for j in range(codes.shape[0]):
-        weight = query[j]
-        column = codes[j, start:stop]
+    n_dims = codes.shape[0]
+    j = 0
+    while j + 4 <= n_dims:
+        w0, w1, w2, w3 = query[j], query[j + 1], query[j + 2], query[j + 3]
+        c0, c1 = codes[j, start:stop], codes[j + 1, start:stop]
+        c2, c3 = codes[j + 2, start:stop], codes[j + 3, start:stop]
+        for i in range(stop - start):
+            acc[i] += (w0 * np.float32(c0[i]) + w1 * np.float32(c1[i])) + (
+                w2 * np.float32(c2[i]) + w3 * np.float32(c3[i])
+            )
+        j += 4
+    for tail in range(j, n_dims):
+        weight = query[tail]
+        column = codes[tail, start:stop]
         for i in range(stop - start):
             acc[i] += weight * np.float32(column[i])
     for i in range(stop - start):
