@@ -233,6 +233,106 @@ def _add_read_options(parser: argparse.ArgumentParser, formats) -> None:
     parser.add_argument("--label-column", default=None, help="name or 1-based number")
 
 
+# -- projections ------------------------------------------------------------------
+
+
+def _cmd_project(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from embspace import projection
+
+    fitted = projection.project(
+        _load(args.dataset),
+        method=args.method,
+        n_components=args.dims,
+        limit=args.limit,
+        extra_keys=tuple(args.extra or ()),
+        random_state=args.random_state,
+        n_neighbors=args.n_neighbors,
+        min_dist=args.min_dist,
+        metric=args.metric,
+        perplexity=args.perplexity,
+        use_cache=not args.no_cache,
+    )
+    table = _projection_csv(fitted)
+    if not args.out and not args.json:
+        sys.stdout.write(table)
+    if args.out:
+        Path(args.out).write_text(table, encoding="utf-8", newline="")
+    if not args.json:
+        for note in fitted.notes:
+            print(f"note: {note}", file=sys.stderr)
+        if not args.out:
+            return
+
+    ratio = fitted.explained_variance_ratio
+    payload = {
+        "method": fitted.method,
+        "n_components": fitted.n_components,
+        "n_points": len(fitted.keys),
+        "params": fitted.params,
+        "explained_variance_ratio": None if ratio is None else ratio.tolist(),
+        "notes": list(fitted.notes),
+        "out": args.out,
+    }
+    text = f"wrote {len(fitted.keys):,} points to {args.out}"
+    _emit(payload, as_json=args.json, text=text)
+
+
+def _projection_csv(fitted) -> str:
+    """``key,x,y[,z]`` rows, keys quoted as CSV requires."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    # The default CRLF line ends make csv quote keys holding a lone "\r".
+    writer = csv.writer(buffer)
+    writer.writerow(["key", *("x", "y", "z")[: fitted.n_components]])
+    for key, row in zip(fitted.keys, fitted.coords.tolist()):
+        writer.writerow([key, *(f"{value:.7g}" for value in row)])
+    return buffer.getvalue()
+
+
+def _cmd_warm_up(args: argparse.Namespace) -> None:
+    import time
+
+    from embspace import projection
+
+    start = time.perf_counter()
+    projection.warm_up()
+    seconds = time.perf_counter() - start
+    _emit(
+        {"seconds": round(seconds, 2)},
+        as_json=args.json,
+        text=f"UMAP warm in {seconds:.1f} s",
+    )
+
+
+def _add_projection_commands(commands: argparse._SubParsersAction) -> None:
+    from embspace.datasets import DEFAULT_DATASET
+    from embspace.projection import METHODS, METRICS
+
+    parser = commands.add_parser("project", help="PCA, UMAP or t-SNE to a CSV file")
+    parser.add_argument("--method", choices=METHODS, default="pca")
+    parser.add_argument("--dims", type=int, choices=(2, 3), default=2)
+    parser.add_argument("--limit", type=int, default=5000, help="first N keys")
+    parser.add_argument("--extra", action="append", help="key to add (repeatable)")
+    parser.add_argument("--out", help="CSV file: key,x,y[,z] (default: stdout)")
+    parser.add_argument("--random-state", type=int, default=42)
+    parser.add_argument("--n-neighbors", type=int, default=15, help="UMAP")
+    parser.add_argument("--min-dist", type=float, default=0.1, help="UMAP")
+    parser.add_argument("--metric", choices=METRICS, default="cosine")
+    parser.add_argument("--perplexity", type=float, default=30.0, help="t-SNE")
+    parser.add_argument("--no-cache", action="store_true", help="always refit")
+    parser.add_argument("--dataset", default=DEFAULT_DATASET)
+    parser.add_argument("--json", action="store_true", help="print a JSON summary")
+    parser.set_defaults(run=_cmd_project)
+
+    parser = commands.add_parser("warm-up", help="compile UMAP's kernels once")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(run=_cmd_warm_up)
+
+
 # -- command registry ---------------------------------------------------------------
 
 # Each entry adds sub-commands to the parser; one per concern.
@@ -240,6 +340,7 @@ COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_query_commands,
     _add_training_commands,
     _add_format_commands,
+    _add_projection_commands,
 ]
 
 

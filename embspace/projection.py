@@ -17,6 +17,7 @@ way.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 import warnings
@@ -491,6 +492,7 @@ def _fit_pca(matrix: np.ndarray, params: dict) -> Entry:
 
 def _fit_tsne(matrix: np.ndarray, params: dict) -> Entry:
     from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_limits
 
     tsne = TSNE(
         n_components=params["n_components"],
@@ -500,7 +502,10 @@ def _fit_tsne(matrix: np.ndarray, params: dict) -> Entry:
         learning_rate="auto",
         random_state=params["random_state"],
     )
-    coords = tsne.fit_transform(matrix).astype(np.float32)
+    # OpenMP threads that spin on busy cores make t-SNE several times slower;
+    # leave half of the cores to the app and the other sessions.
+    with threadpool_limits(limits=max(1, (os.cpu_count() or 1) // 2)):
+        coords = tsne.fit_transform(matrix).astype(np.float32)
     return Entry(coords, None, ())
 
 

@@ -1,0 +1,481 @@
+"""Projections: scikit-learn as the oracle, guards on awkward files, the cache."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+from embspace import cli, datasets, projection, projection_cache
+from embspace.space import Space, UnknownKeyError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def read_case(path: Path) -> Space:
+    """A tiny reader for the shared cases (not embspace.formats).
+
+    ``.vec`` files have a ``count dim`` header and ``key v1 .. vd`` lines;
+    ``.tsv`` files hold numbers only and get keys ``row1``, ``row2``, ...
+    """
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if path.suffix == ".tsv":
+        vectors = np.array([[float(v) for v in line.split("\t")] for line in lines])
+        keys = [f"row{i + 1}" for i in range(len(lines))]
+        return Space(keys, vectors.reshape(len(lines), -1), name=path.name)
+
+    n_dims = int(lines[0].split()[1])
+    fields = [line.rstrip().split(" ") for line in lines[1:] if line.strip()]
+    keys = [" ".join(f[:-n_dims]) for f in fields]
+    vectors = np.array([[float(v) for v in f[-n_dims:]] for f in fields])
+    return Space(keys, vectors.reshape(len(keys), n_dims), name=path.name)
+
+
+def synthetic(n: int = 300, d: int = 8, seed: int = 0) -> Space:
+    rng = np.random.default_rng(seed)
+    keys = [f"w{i}" for i in range(n)]
+    return Space(keys, rng.normal(size=(n, d)), name=f"synthetic-{seed}")
+
+
+def flip_to(reference: np.ndarray, coords: np.ndarray) -> np.ndarray:
+    """``coords`` with each column's sign matched to ``reference``."""
+    signs = np.sign(np.sum(reference * coords, axis=0))
+    return coords * signs
+
+
+class Counter:
+    """Wraps ``projection._fit`` and counts the fits."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.fit = projection._fit
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.fit(*args, **kwargs)
+
+
+# -- scikit-learn and gensim as oracles -----------------------------------------------
+
+
+@pytest.mark.parametrize("n_components", [2, 3])
+def test_pca_matches_scikit_learn(glove, n_components):
+    from sklearn.decomposition import PCA
+
+    fitted = projection.project(
+        glove, method="pca", n_components=n_components, limit=3000, use_cache=False
+    )
+    rows = np.flatnonzero(glove.valid)[:3000]
+    oracle = PCA(n_components=n_components, svd_solver="full")
+    expected = oracle.fit_transform(np.asarray(glove.vectors[rows], dtype=np.float64))
+
+    assert_array_equal(fitted.indices, rows)
+    assert fitted.keys == [glove.keys[i] for i in rows]
+    assert_allclose(
+        fitted.explained_variance_ratio, oracle.explained_variance_ratio_, rtol=1e-4
+    )
+    assert_allclose(flip_to(expected, fitted.coords), expected, atol=2e-4)
+
+
+def test_exact_knn_matches_scikit_learn(glove):
+    from sklearn.neighbors import NearestNeighbors
+
+    matrix = np.asarray(glove.vectors[:800])
+    for metric in projection.METRICS:
+        indices, distances = projection.exact_knn(matrix, n_neighbors=10, metric=metric)
+        oracle = NearestNeighbors(n_neighbors=10, metric=metric).fit(matrix)
+        expected_distances, expected = oracle.kneighbors(matrix)
+
+        assert_array_equal(indices[:, 0], np.arange(800))
+        assert_allclose(distances, expected_distances, atol=1e-4)
+        agree = np.mean([len(set(a) & set(b)) for a, b in zip(indices, expected)])
+        assert agree > 9.9
+
+
+@pytest.mark.parametrize(
+    "method, limit", [("umap", 500), ("tsne", 250)], ids=["umap", "tsne"]
+)
+def test_fixed_random_state_is_deterministic(glove, method, limit):
+    first = projection.project(glove, method=method, limit=limit, use_cache=False)
+    again = projection.project(glove, method=method, limit=limit, use_cache=False)
+
+    assert first.coords.shape == (limit, 2)
+    assert np.isfinite(first.coords).all()
+    assert_array_equal(first.coords, again.coords)
+    assert first.params["random_state"] == 42
+    assert not first.coords.flags.writeable
+
+
+def test_umap_seed_changes_the_layout(glove):
+    # t-SNE starts from PCA, so only UMAP's layout depends on the seed.
+    first = projection.project(glove, method="umap", limit=300, use_cache=False)
+    other = projection.project(
+        glove, method="umap", limit=300, random_state=7, use_cache=False
+    )
+    assert not np.allclose(first.coords, other.coords, atol=1e-3)
+
+
+def test_umap_keeps_neighbours_close(glove):
+    fitted = projection.project(glove, method="umap", limit=800, use_cache=False)
+
+    # A word's nearest neighbour in 50-D is among its nearest 20 on the map.
+    high, _ = projection.exact_knn(glove.vectors[:800], n_neighbors=2)
+    low, _ = projection.exact_knn(fitted.coords, n_neighbors=21, metric="euclidean")
+    kept = np.mean([high[i, 1] in low[i] for i in range(800)])
+    assert kept > 0.6
+
+
+def test_word_axes_match_numpy(glove):
+    keys = ["king", "queen", "doctor", "nurse", "money", "Paris"]
+    placed = projection.word_axes(glove, keys, x=("he", "she"), y="rich")
+
+    vectors = np.asarray(glove.vectors, dtype=np.float64)
+    row = glove.key_to_index
+    unit = vectors[[row[k.lower()] for k in keys]]
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    x = vectors[row["he"]] - vectors[row["she"]]
+    y = vectors[row["rich"]]
+    expected = np.stack([unit @ x / np.linalg.norm(x), unit @ y / np.linalg.norm(y)])
+
+    assert placed.method == "axes"
+    assert placed.keys == [k.lower() for k in keys]
+    assert_allclose(placed.coords, expected.T, atol=1e-6)
+    assert placed.params == {"x": ["he", "she"], "y": ["rich"]}
+    assert any("'Paris'" in note for note in placed.notes)
+
+
+def test_word_axes_reject_unknown_keys_and_empty_directions(glove):
+    with pytest.raises(UnknownKeyError, match="unknown key 'kingg'"):
+        projection.word_axes(glove, ["kingg"])
+    with pytest.raises(UnknownKeyError, match="unknown key 'shexq'"):
+        projection.word_axes(glove, ["king"], x=("he", "shexq"))
+    with pytest.raises(ValueError, match="has no direction"):
+        projection.word_axes(glove, ["king"], x=("he", "he"))
+    with pytest.raises(ValueError, match="one word or a pair"):
+        projection.word_axes(glove, ["king"], y=("a", "b", "c"))
+
+
+# -- choosing rows --------------------------------------------------------------------
+
+
+def test_select_rows_adds_extra_keys_beyond_the_limit(glove):
+    rows = projection.select_rows(
+        glove, limit=100, extra_keys=["zygote", "King", "notawordxq", "the"]
+    )
+
+    expected = np.union1d(np.arange(100), [glove.index("zygote"), glove.index("king")])
+    assert_array_equal(rows, expected)
+    assert rows.dtype == np.int64
+
+    fitted = projection.project(glove, limit=100, extra_keys=["zygote", "notawordxq"])
+    assert "zygote" in fitted.keys
+    assert any("'notawordxq'" in note for note in fitted.notes)
+
+
+def test_select_rows_skips_invalid_rows():
+    vectors = np.ones((6, 3)) * np.arange(1, 7)[:, None]
+    vectors[1] = 0
+    vectors[3, 2] = np.nan
+    space = Space([f"k{i}" for i in range(6)], vectors)
+
+    assert_array_equal(projection.select_rows(space, limit=3), [0, 2, 4])
+    fitted = projection.project(space, limit=3)
+    assert_array_equal(fitted.indices, [0, 2, 4])
+    assert "'k1' (vector 2, all zeros)" in fitted.notes[-1]
+    assert "'k3' (vector 4, not finite)" in fitted.notes[-1]
+
+
+def test_random_sample_spreads_over_the_whole_space():
+    # B27: rare keys at the end must be reachable when the map samples.
+    space = synthetic(n=1200, d=4)
+    rows = projection.select_rows(space, limit=100, sample="random")
+    again = projection.select_rows(space, limit=100, sample="random")
+
+    assert rows.size == 100 and rows.max() >= 1000
+    assert_array_equal(rows, again)
+    fitted = projection.project(space, limit=100, sample="random")
+    assert any("random sample of 100 of 1,200" in note for note in fitted.notes)
+
+
+def test_raw_coordinates_cap_a_large_3d_file():
+    # B28 in small: already 3-D, more points than a browser should draw.
+    space = synthetic(n=5000, d=3, seed=28)
+    shown = projection.raw_coordinates(space, limit=1000)
+
+    assert shown.method == "raw" and shown.n_components == 3
+    assert shown.coords.shape == (1000, 3)
+    assert_array_equal(shown.coords, space.vectors[shown.indices])
+    assert "random sample of 1,000 of 5,000 points" in shown.notes[0]
+
+
+# -- the cache ------------------------------------------------------------------------
+
+
+def test_cache_hit_does_not_fit_again(monkeypatch):
+    space = synthetic(seed=1)
+    counter = Counter()
+    monkeypatch.setattr(projection, "_fit", counter)
+
+    first = projection.project(space, method="tsne", limit=200)
+    again = projection.project(space, method="tsne", limit=200)
+    assert counter.calls == 1
+    assert_array_equal(first.coords, again.coords)
+    assert first.notes == again.notes
+
+    projection.project(space, method="tsne", limit=200, perplexity=10.0)
+    projection.project(space, method="tsne", limit=200, use_cache=False)
+    assert counter.calls == 3
+
+
+def test_corrupt_cache_files_are_ignored_and_rewritten(monkeypatch):
+    space = synthetic(seed=2)
+    first = projection.project(space, method="pca", limit=100)
+    folder = Path(os.environ["EMBSPACE_DATA_DIR"]) / projection_cache.SUBDIR
+    key = projection_cache.cache_key(
+        space.fingerprint,
+        first.indices,
+        "pca",
+        {"n_components": 2, "library": projection.metadata.version("scikit-learn")},
+    )
+    (folder / f"{key}.npz").write_bytes(b"not a zip file")
+
+    counter = Counter()
+    monkeypatch.setattr(projection, "_fit", counter)
+    again = projection.project(space, method="pca", limit=100)
+    assert counter.calls == 1
+    assert_array_equal(first.coords, again.coords)
+
+    (folder / f"{key}.json").write_text("{", encoding="utf-8")
+    projection.project(space, method="pca", limit=100)
+    projection.project(space, method="pca", limit=100)
+    assert counter.calls == 2
+
+
+SCRIPT = """
+import json, sys
+import numpy as np
+from embspace import projection
+from embspace.space import Space
+
+if sys.argv[1] == "cached-only":
+    def refuse(*args):
+        raise AssertionError("fitted again")
+    projection._fit = refuse
+rng = np.random.default_rng(5)
+space = Space([f"w{i}" for i in range(150)], rng.normal(size=(150, 6)))
+fitted = projection.project(space, method="tsne", limit=150)
+print(json.dumps(fitted.coords.tolist()))
+"""
+
+
+def test_cache_survives_a_new_process(tmp_path):
+    env = {**os.environ, "EMBSPACE_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+
+    def run(mode: str) -> np.ndarray:
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return np.array(json.loads(done.stdout))
+
+    fitted = run("fit")
+    assert list((tmp_path / "projections").glob("*.npz"))
+    assert_array_equal(run("cached-only"), fitted)
+
+
+# -- awkward files from ../shared/cases -----------------------------------------------
+
+
+def test_b16_all_zero_has_no_variance_and_never_hangs(cases_dir):
+    space = read_case(cases_dir / "B16_all_zero.vec")
+
+    available = projection.availability(space)
+    assert set(available) == {"pca", "umap", "tsne", "2d", "3d"}
+    assert all("no variance" in reason for reason in available.values())
+    for method in projection.METHODS:
+        with pytest.raises(ValueError, match="no variance"):
+            projection.project(space, method=method)
+
+
+def test_identical_points_have_no_variance():
+    space = Space(["a", "b", "c"], np.ones((3, 4)))
+    assert "no variance" in projection.availability(space)["pca"]
+    with pytest.raises(ValueError, match="no variance: all 3 points are identical"):
+        projection.project(space, method="umap")
+
+
+def test_b17_zero_row_is_left_out_and_named(cases_dir):
+    space = read_case(cases_dir / "B17_one_zero_vector.vec")
+
+    for method in projection.METHODS:
+        fitted = projection.project(space, method=method)
+        assert fitted.keys == ["red", "orange", "blue", "green"]
+        assert np.isfinite(fitted.coords).all()
+        assert any("'blank' (vector 4, all zeros)" in n for n in fitted.notes)
+
+
+def test_b18_nan_and_inf_rows_are_left_out_and_named(cases_dir):
+    space = read_case(cases_dir / "B18_nan_inf.vec")
+
+    assert all(reason is None for reason in projection.availability(space).values())
+    for method in projection.METHODS:
+        fitted = projection.project(space, method=method, extra_keys=["moon"])
+        assert fitted.keys == ["sun", "sky", "rain", "snow"]
+        assert np.isfinite(fitted.coords).all()
+        note = next(n for n in fitted.notes if n.startswith("left out 2 rows"))
+        assert "'moon' (vector 2, not finite)" in note
+        assert "'star' (vector 3, not finite)" in note
+
+
+def test_b21_single_point_disables_everything(cases_dir):
+    space = read_case(cases_dir / "B21_single_point.vec")
+
+    available = projection.availability(space)
+    assert all("at least 2 points" in reason for reason in available.values())
+    with pytest.raises(ValueError, match="a projection needs at least 2 points"):
+        projection.project(space, method="pca")
+
+
+def test_b22_two_points_cap_components(cases_dir):
+    space = read_case(cases_dir / "B22_two_points.vec")
+
+    available = projection.availability(space)
+    assert available["pca"] is None and available["tsne"] is None
+    assert "at least 3 points; there are 2" in available["3d"]
+    assert "UMAP needs at least 3 points" in available["umap"]
+
+    fitted = projection.project(space, method="pca", n_components=3)
+    assert fitted.n_components == 2 and fitted.coords.shape == (2, 2)
+    assert any("lowered from 3 to 2" in note for note in fitted.notes)
+    with pytest.raises(ValueError, match="UMAP needs at least 3 points"):
+        projection.project(space, method="umap")
+
+    tsne = projection.project(space, method="tsne", n_components=3)
+    assert tsne.coords.shape == (2, 2) and tsne.params["perplexity"] < 2
+
+
+def test_b23_low_dimensional_data_offers_raw_coordinates(cases_dir):
+    two = read_case(cases_dir / "B23_two_dims.tsv")
+    one = read_case(cases_dir / "B23_one_dim.tsv")
+
+    assert projection.availability(two)["3d"] == "the data has only 2 dimensions"
+    shown = projection.raw_coordinates(two)
+    assert shown.n_components == 2
+    assert_array_equal(shown.coords, [[0, 0], [1, 0], [0, 1], [1, 1]])
+
+    assert all("only 1 dimension" in r for r in projection.availability(one).values())
+    strip = projection.raw_coordinates(one)
+    assert strip.coords.shape == (4, 1) and strip.keys[0] == "row1"
+    with pytest.raises(ValueError, match="only 1 dimension"):
+        projection.project(one, method="pca")
+    with pytest.raises(ValueError, match="at most 3 dimensions; the data has 5"):
+        projection.raw_coordinates(read_case(cases_dir / "B25_ten_points.tsv"))
+
+
+def test_b25_perplexity_and_neighbours_stay_below_n(cases_dir):
+    space = read_case(cases_dir / "B25_ten_points.tsv")
+
+    tsne = projection.project(space, method="tsne")
+    assert 0 < tsne.params["perplexity"] < 10
+    assert any("perplexity lowered from 30" in note for note in tsne.notes)
+    assert np.isfinite(tsne.coords).all()
+
+    umap = projection.project(space, method="umap", n_components=3)
+    assert umap.params["n_neighbors"] == 9 and umap.coords.shape == (10, 3)
+    assert any("n_neighbors lowered from 15 to 9" in n for n in umap.notes)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"method": "lda"}, ValueError, "method='lda' is not one of pca, umap"),
+        ({"n_components": 4}, ValueError, "n_components=4 must be 2 or 3"),
+        ({"method": "tsne", "perplexity": 0}, ValueError, "perplexity=0"),
+        ({"method": "umap", "n_neighbors": 1}, ValueError, "n_neighbors=1"),
+        ({"method": "umap", "min_dist": 2.0}, ValueError, "min_dist=2.0"),
+        ({"metric": "dot"}, ValueError, "metric='dot' is not one of cosine"),
+        ({"limit": 0}, ValueError, "limit=0 must be at least 1"),
+        ({"rows": [0, 400]}, ValueError, "rows must lie in 0..299"),
+        ({"rows": [0.5]}, TypeError, "rows must be a 1-D sequence"),
+        ({"extra_keys": "w1"}, TypeError, "extra_keys must be a sequence"),
+    ],
+)
+def test_bad_parameters_name_the_value(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        projection.project(synthetic(), **kwargs)
+
+
+def test_explicit_rows_override_the_limit():
+    space = synthetic()
+    fitted = projection.project(space, rows=[5, 3, 3, 250], limit=10)
+    assert_array_equal(fitted.indices, [3, 5, 250])
+    assert fitted.keys == ["w3", "w5", "w250"]
+
+
+# -- command line ---------------------------------------------------------------------
+
+
+def test_cli_writes_csv_like_project(glove, tmp_path, capsys):
+    out = tmp_path / "map.csv"
+    status = cli.main(
+        [
+            "project",
+            "--method",
+            "pca",
+            "--dims",
+            "3",
+            "--limit",
+            "1000",
+            "--out",
+            str(out),
+        ]
+    )
+    assert status == 0
+
+    with out.open(encoding="utf-8", newline="") as stream:
+        table = list(csv.reader(stream))
+    fitted = projection.project(glove, method="pca", n_components=3, limit=1000)
+    assert table[0] == ["key", "x", "y", "z"]
+    assert [row[0] for row in table[1:]] == fitted.keys
+    assert {",", '"', "'s"} <= set(fitted.keys)
+    assert_allclose(
+        np.array([row[1:] for row in table[1:]], float), fitted.coords, rtol=1e-6
+    )
+    assert "wrote 1,000 points" in capsys.readouterr().out
+
+
+def test_cli_json_summary_and_dataset(cases_dir, tmp_path, capsys):
+    space = read_case(cases_dir / "B18_nan_inf.vec")
+    datasets.register(
+        datasets.DatasetInfo("test-b18", "B18", "NaN and Inf rows", lambda: space)
+    )
+    out = tmp_path / "b18.csv"
+    argv = ["project", "--dataset", "test-b18", "--json", "--out", str(out)]
+
+    assert cli.main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["n_points"] == 4 and summary["n_components"] == 2
+    assert len(summary["explained_variance_ratio"]) == 2
+    assert any("'moon'" in note for note in summary["notes"])
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "key,x,y"
+
+
+def test_cli_errors_are_one_line(capsys):
+    assert cli.main(["project", "--dataset", "no-such-set", "--out", "x.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown dataset 'no-such-set'")
+    assert err.count("\n") == 1
