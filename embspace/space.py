@@ -126,7 +126,7 @@ class Space:
     @cached_property
     def key_to_index(self) -> dict[str, int]:
         """Map from key to row index."""
-        return {key: i for i, key in enumerate(self.keys)}
+        return dict(zip(self.keys, range(self.n_keys)))
 
     @cached_property
     def lower_keys(self) -> list[str]:
