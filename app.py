@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 import embspace.store  # noqa: F401  (stored ids such as u-... resolve on every page)
-from pages.common import dataset_picker
+from pages.common import dataset_picker, start_warm_up
 
 st.set_page_config(layout="wide", page_title="embspace", page_icon="🧭")
 
@@ -23,6 +23,7 @@ PAGES = [
     st.Page("pages/about.py", title="About", url_path="about"),
 ]
 
+start_warm_up()
 navigation = st.navigation(PAGES)
 dataset_picker()
 navigation.run()

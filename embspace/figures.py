@@ -267,6 +267,27 @@ def _layout(
     figure.update_layout(**layout)
 
 
+def placeholder_figure(message: str, *, height: int = MAP_HEIGHT) -> go.Figure:
+    """An empty plot of the map's size with a message in the middle."""
+    figure = go.Figure()
+    figure.add_annotation(
+        text=html.escape(message, quote=False),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": FONT_SIZE + 3, "color": "#888888"},
+    )
+    figure.update_layout(
+        height=height,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 60, "r": 10, "t": 30, "b": 50},
+    )
+    return figure
+
+
 def analogy_figure(
     coords: np.ndarray,
     keys: Sequence[str],
@@ -498,6 +519,7 @@ __all__ = [
     "axis_titles",
     "escape_keys",
     "map_figure",
+    "placeholder_figure",
     "similarity_heatmap",
     "vector_strip",
 ]

@@ -6,7 +6,9 @@ from :mod:`embspace`.
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from collections.abc import Callable
 
 import streamlit as st
@@ -40,6 +42,29 @@ def show_error(error: Exception) -> None:
     else:
         message = str(error)
     st.error(message)
+
+
+# -- start-up ------------------------------------------------------------------
+
+_WARM_MODULES = ("sklearn.decomposition",)
+
+
+def _warm() -> None:
+    for name in _WARM_MODULES:
+        importlib.import_module(name)
+    logger.info("warm-up done: %s", ", ".join(_WARM_MODULES))
+
+
+@st.cache_resource(show_spinner=False)
+def start_warm_up() -> threading.Thread:
+    """Import the projection library in the background, once per process.
+
+    The first page loads the vectors and answers the query meanwhile, so the
+    map appears sooner.
+    """
+    thread = threading.Thread(target=_warm, name="embspace-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 # -- page frame ----------------------------------------------------------------

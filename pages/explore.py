@@ -7,6 +7,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from embspace import figures, projection, queries
 from embspace.space import Space, UnknownKeyError
@@ -156,7 +157,10 @@ def _table(space: Space, result: queries.QueryResult, in_map: list[bool]) -> Non
 
 
 def _map(
-    space: Space, result: queries.QueryResult | None, settings: dict
+    space: Space,
+    result: queries.QueryResult | None,
+    settings: dict,
+    slot: DeltaGenerator,
 ) -> list[bool]:
     fitted = map_projection(space, **settings)
     coords, indices = fitted.coords, np.asarray(fitted.indices)
@@ -184,13 +188,9 @@ def _map(
         query=query_position,
         titles=titles,
     )
-    for note in (*fitted.notes, drawn.notice):
-        if note:
-            st.caption(note)
-
     chart_key = f"map_{fitted.method}_{fitted.n_components}_{len(indices)}"
     if fitted.n_components == 2:
-        st.plotly_chart(
+        slot.plotly_chart(
             drawn.figure,
             key=chart_key,
             on_select=partial(_select_point, chart_key, space.keys),
@@ -199,9 +199,12 @@ def _map(
             width="stretch",
         )
     else:
-        st.plotly_chart(
+        slot.plotly_chart(
             drawn.figure, key=chart_key, config={"displaylogo": False}, width="stretch"
         )
+    for note in (*fitted.notes, drawn.notice):
+        if note:
+            st.caption(note)
     _map_caption(result, fitted, query_position, positions)
     return [p >= 0 for p in positions]
 
@@ -236,30 +239,45 @@ def _vector(space: Space, result: queries.QueryResult) -> None:
 
 
 def body() -> None:
-    """The Explore page."""
-    space = current_space()
+    """The Explore page.
+
+    The layout is laid out first and filled in afterwards, so that on a
+    session's first run the browser starts loading Plotly while the vectors
+    load and the map is computed.
+    """
     st.title("Explore")
-    st.caption(
+    about = st.empty()
+    settings = _query_controls()
+    messages, controls = st.container(), st.container()
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        slot = st.empty()
+    if not st.session_state.get("_explore_drawn"):
+        slot.plotly_chart(figures.placeholder_figure("Computing the map…"))
+
+    space = current_space()
+    about.caption(
         f"{space.name}: {space.n_keys:,} keys × {space.n_dims} dimensions. "
         "Type a key; its nearest neighbours light up in the map."
     )
-
-    settings = _query_controls()
-    result = _search(space, settings)
-    if result is not None:
-        for note in result.notes:
+    with messages:
+        result = _search(space, settings)
+        for note in result.notes if result is not None else ():
             st.info(note)
+    with controls:
+        map_settings = _map_controls(space)
 
-    map_settings = _map_controls(space)
-    left, right = st.columns([3, 2], gap="medium")
     with left:
         in_map = [False] * len(result.results) if result is not None else []
         if map_settings is not None:
-            in_map = _map(space, result, map_settings)
+            in_map = _map(space, result, map_settings, slot)
+        else:
+            slot.empty()
     with right:
         if result is not None:
             _table(space, result, in_map)
             _vector(space, result)
+    st.session_state["_explore_drawn"] = True
 
 
 guarded(body)

@@ -251,3 +251,11 @@ def test_vector_strip_is_the_row_of_the_matrix(glove):
 def test_vector_strip_rejects_a_matrix():
     with pytest.raises(ValueError, match="values must be a non-empty vector"):
         figures.vector_strip(np.zeros((2, 2)), "x")
+
+
+def test_placeholder_has_the_map_height_and_an_escaped_message():
+    layout = figures.placeholder_figure("<wait>").to_dict()["layout"]
+
+    assert layout["height"] == figures.MAP_HEIGHT
+    assert layout["annotations"][0]["text"] == "&lt;wait&gt;"
+    assert layout["xaxis"]["visible"] is False
