@@ -211,8 +211,12 @@ def _map(
 
 def _map_caption(result, fitted, query_position, positions) -> None:
     n = len(fitted.indices)
-    text = f"{METHOD_LABELS.get(fitted.method, fitted.method)} of the first {n:,} keys"
-    text += ", coloured by frequency rank."
+    text = f"{METHOD_LABELS.get(fitted.method, fitted.method)}, coloured by "
+    text += "frequency rank. Hover for the key; "
+    if fitted.n_components == 2:
+        text += "drag to pan, scroll to zoom, click a point to make it the query."
+    else:
+        text += "drag to turn, scroll to zoom."
     if result is not None:
         missing = sum(1 for p in positions if p < 0)
         if query_position is None:

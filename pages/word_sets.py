@@ -76,7 +76,9 @@ def _axes(space: Space, keys: list[str]) -> None:
     placed = projection.word_axes(space, keys, x=x, y=y)
     st.plotly_chart(
         figures.axes_figure(
-            placed.coords, placed.keys, titles=(f"{x[0]} − {x[1]}", f"{y[0]} − {y[1]}")
+            placed.coords,
+            placed.keys,
+            titles=(f"cosine with {x[0]} − {x[1]}", f"cosine with {y[0]} − {y[1]}"),
         ),
         key="set_axes",
         config={"displaylogo": False},

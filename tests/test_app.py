@@ -173,6 +173,18 @@ def test_explore_small_dataset_with_html_key(tiny_dataset):
     assert "The map shows all 4 keys." in _texts(at)
 
 
+def test_explore_umap_runs_in_a_status_box():
+    at = _app()
+
+    at.slider(key="map_n").set_value(500)
+    at.selectbox(key="method").set_value("umap").run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert "UMAP, coloured by frequency rank" in _texts(at)
+    assert [(box.label, box.state) for box in at.status] == [("UMAP ready", "complete")]
+
+
 # -- Analogies ---------------------------------------------------------------------
 
 
