@@ -177,7 +177,7 @@ def map_figure(
         "size": 3 if dims == 3 else 4,
         "color": values[shown],
         "colorscale": COLORSCALE,
-        "opacity": 0.6,
+        "opacity": 0.35 if dims == 3 else 0.6,
         "colorbar": {"title": {"text": color_title}, "thickness": 12},
     }
     background = _scatter(
