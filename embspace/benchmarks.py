@@ -166,9 +166,10 @@ def decode_lines(
 
 def _skipped(label: str, rule: str, lines: Sequence[int]) -> str:
     shown = ", ".join(str(n) for n in lines[:MAX_LISTED_LINES])
-    more = f" and {len(lines) - MAX_LISTED_LINES} more" if len(lines) > 5 else ""
+    more = len(lines) - MAX_LISTED_LINES
+    tail = f" and {more} more" if more > 0 else ""
     noun = "line" if len(lines) == 1 else "lines"
-    return f"{label}: skipped {len(lines)} {noun} ({rule}): {noun} {shown}{more}"
+    return f"{label}: skipped {len(lines)} {noun} ({rule}): {noun} {shown}{tail}"
 
 
 # -- analogies -----------------------------------------------------------------

@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from embspace.analogy_batch import answer_questions
-from embspace.benchmarks import Source, default_paths, read_analogies, read_pairs
+from embspace.benchmarks import (
+    AnalogySet,
+    Source,
+    default_paths,
+    read_analogies,
+    read_pairs,
+)
 from embspace.space import Space
 
 logger = logging.getLogger(__name__)
@@ -112,7 +118,7 @@ class AnalogyScore:
     @property
     def oov_ratio(self) -> float:
         """Percentage of questions with an unknown word (gensim's log line)."""
-        return 100.0 * self.n_oov / self.n_questions if self.n_questions else 0.0
+        return float(self.n_oov) / self.n_questions * 100 if self.n_questions else 0.0
 
     @property
     def total(self) -> SectionScore:
@@ -279,6 +285,7 @@ def evaluate_word_analogies(
     predicted = answer_questions(
         space, matrix, restrict_vocab=restrict_vocab, fold=fold
     )
+    # Keyed by object id: the parsed questions live until scoring ends.
     answers = dict(zip((id(q) for q in known), predicted))
 
     return _score(
@@ -286,7 +293,15 @@ def evaluate_word_analogies(
     )
 
 
-def _score(questions, answers, fold, restrict_vocab, case_insensitive, dummy4unknown):
+def _score(
+    questions: AnalogySet,
+    answers: dict[int, str | None],
+    fold: Callable[[str], str],
+    restrict_vocab: int,
+    case_insensitive: bool,
+    dummy4unknown: bool,
+) -> AnalogyScore:
+    """Count right and wrong answers per section, as gensim does."""
     sections, results, n_questions, n_oov = [], [], 0, 0
     for section in questions.sections:
         correct = incorrect = oov = 0
@@ -426,12 +441,12 @@ def evaluate_word_pairs(
         )
     spearman = stats.spearmanr(gold, model)
     pearson = stats.pearsonr(gold, model)
-    used = len(gold) if dummy4unknown else len(gold) + oov
+    denominator = len(gold) if dummy4unknown else len(gold) + oov
     return PairScore(
         name=pairs.name,
         pearson=(float(pearson[0]), float(pearson[1])),
         spearman=(float(spearman[0]), float(spearman[1])),
-        oov_ratio=100.0 * oov / used,
+        oov_ratio=float(oov) / denominator * 100,
         n_pairs=len(gold),
         n_oov=oov,
         warnings=pairs.warnings,

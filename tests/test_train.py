@@ -185,3 +185,19 @@ def test_cli_train_stores_a_dataset(capsys):
     space = store.load(payload["id"])
     assert space.n_dims == 50 and "police" in space
     assert payload["title"] == "lee-1"
+
+
+def test_training_job_runs_in_background_and_stops(lee):
+    job = training.TrainingJob(lee, epochs=40, watch_keys=["police"]).start()
+    job.stop()
+    assert job.wait(600)
+    assert job.error is None
+    assert job.result.stopped and job.result.epochs_done < 40
+    assert job.epoch == job.result.epochs_done == len(job.snapshots)
+
+
+def test_training_job_reports_errors(lee):
+    job = training.TrainingJob(lee, epochs=1, min_count=100_000).start()
+    assert job.wait(600)
+    assert job.result is None
+    assert job.error.startswith("min_count=100000 leaves no words")
