@@ -90,6 +90,7 @@ _KINDS: dict[str, Kind] = {
     "limit": Integer(100, 100_000),
     "color_by": Text(64),
     "selected": Keys(5000, 500),
+    "isolate": Flag(),
     "search": Text(200),
     "regex": Flag(),
     "words": Keys(200, 500),
@@ -140,6 +141,8 @@ class ViewState:
         Name of the colouring (a metadata column or a page option).
     selected : tuple of str
         Keys selected in the map, in selection order.
+    isolate : bool
+        Whether the map shows only the selected keys, projected on their own.
     search : str
         Substring, or regular expression if ``regex``, that highlights keys.
     regex : bool
@@ -168,6 +171,7 @@ class ViewState:
     limit: int = 5000
     color_by: str = ""
     selected: tuple[str, ...] = ()
+    isolate: bool = False
     search: str = ""
     regex: bool = False
     words: tuple[str, ...] = ()
