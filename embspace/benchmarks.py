@@ -107,6 +107,8 @@ def read_bytes(source: Source, *, name: str | None = None) -> tuple[bytes, str]:
     else:
         path = Path(source)
         label = name or path.name
+        if not path.is_file():
+            raise ValueError(f"benchmark file {str(path)!r} is not a file")
         if path.stat().st_size > MAX_BENCHMARK_BYTES:
             raise ValueError(f"{label}: larger than {_limit()}; not read")
         data = path.read_bytes()

@@ -365,3 +365,8 @@ def test_evaluate_all_report(tmp_path):
     assert report["pairs"][0]["pairs"] == 3
     text = format_report(report)
     assert text.splitlines()[0].startswith("planted: q.txt: accuracy 1.0000")
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(ValueError, match=r"benchmark file '.*nope\.txt' is not a file"):
+        read_analogies(tmp_path / "nope.txt")
