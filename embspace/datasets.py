@@ -80,6 +80,9 @@ def get_info(dataset_id: str) -> DatasetInfo:
     if info is not None:
         return info
 
+    # Stored uploads and trained sets register their resolver on import.
+    import embspace.store  # noqa: F401
+
     for resolver in _RESOLVERS:
         info = resolver(dataset_id)
         if info is not None:
