@@ -1,0 +1,131 @@
+"""Time projections of 5,000 GloVe keys: embspace against the libraries used plainly.
+
+    python bench/bench_projection.py [--limit 5000] [--skip-tsne]
+
+UMAP is timed in fresh processes: with an empty numba cache (cold), then again
+(warm), for embspace and for umap-learn called directly, because compilation
+is what a user waits for. Each line prints ours, the reference and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+UMAP_OURS = """
+import sys, time
+from embspace import datasets, projection
+space = datasets.load()
+start = time.perf_counter()
+projection.project(space, method="umap", limit={limit}, use_cache=False)
+print(time.perf_counter() - start)
+"""
+
+UMAP_PLAIN = """
+import sys, time, warnings
+import numpy as np
+from embspace import datasets
+import umap
+space = datasets.load()
+matrix = np.asarray(space.vectors[:{limit}])
+warnings.simplefilter("ignore")
+start = time.perf_counter()
+umap.UMAP(metric="cosine", random_state=42).fit_transform(matrix)
+print(time.perf_counter() - start)
+"""
+
+
+def fresh(script: str, numba_dir: str, data_dir: str) -> float:
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": numba_dir,
+        "EMBSPACE_DATA_DIR": data_dir,
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return float(done.stdout.split()[-1])
+
+
+def timed(call) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def line(name: str, ours: float, reference: float) -> None:
+    print(
+        f"{name:28s} ours {ours:8.2f} s  reference {reference:8.2f} s  "
+        f"ratio {reference / ours:6.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=5000)
+    parser.add_argument("--skip-tsne", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        os.environ["EMBSPACE_DATA_DIR"] = data_dir
+        from sklearn.decomposition import PCA
+        from sklearn.manifold import TSNE
+
+        from embspace import datasets, projection
+
+        space = datasets.load()
+        space.valid  # noqa: B018 - computed once, outside the timings
+        matrix = space.vectors[: args.limit]
+        limit = args.limit
+
+        ours, _ = timed(lambda: projection.project(space, limit=limit))
+        hit, _ = timed(lambda: projection.project(space, limit=limit))
+        ref, _ = timed(lambda: PCA(2).fit_transform(matrix))
+        line(f"PCA {limit}", ours, ref)
+        line(f"PCA {limit} cache hit", hit, ref)
+
+        if not args.skip_tsne:
+
+            def ours_tsne():
+                return projection.project(space, method="tsne", limit=limit)
+
+            ours, _ = timed(ours_tsne)
+            hit, _ = timed(ours_tsne)
+            ref, _ = timed(
+                lambda: TSNE(
+                    2, metric="cosine", init="pca", random_state=42
+                ).fit_transform(matrix)
+            )
+            line(f"t-SNE {limit}", ours, ref)
+            line(f"t-SNE {limit} cache hit", hit, ref)
+
+        with (
+            tempfile.TemporaryDirectory() as ours_numba,
+            tempfile.TemporaryDirectory() as plain_numba,
+        ):
+            ours = UMAP_OURS.format(limit=limit)
+            plain = UMAP_PLAIN.format(limit=limit)
+            cold = (
+                fresh(ours, ours_numba, data_dir),
+                fresh(plain, plain_numba, data_dir),
+            )
+            warm = (
+                fresh(ours, ours_numba, data_dir),
+                fresh(plain, plain_numba, data_dir),
+            )
+        line(f"UMAP {limit} cold process", *cold)
+        line(f"UMAP {limit} warm process", *warm)
+
+
+if __name__ == "__main__":
+    main()
