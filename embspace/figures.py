@@ -267,6 +267,79 @@ def _layout(
     figure.update_layout(**layout)
 
 
+SEARCH_COLOR = "#c2185b"
+SELECTED_COLOR = "#00838f"
+MAX_MARK_LABELS = 40
+
+
+def add_marks(
+    figure: go.Figure,
+    coords: np.ndarray,
+    keys: Sequence[str],
+    *,
+    positions: Sequence[int],
+    name: str,
+    indices: Sequence[int] | None = None,
+    color: str = SEARCH_COLOR,
+    symbol: str = "circle",
+    max_labels: int = MAX_MARK_LABELS,
+) -> go.Figure:
+    """Mark some points of a map (search matches, a selection) in one trace.
+
+    Parameters
+    ----------
+    figure : plotly.graph_objects.Figure
+        A map from :func:`map_figure`; changed in place and returned.
+    coords : numpy.ndarray
+        The map's coordinates, shape ``(n, 2)`` or ``(n, 3)``.
+    keys : sequence of str
+        One key per row of ``coords``.
+    positions : sequence of int
+        Positions in ``coords`` to mark; nothing is added when empty.
+    name : str
+        Legend name of the trace, e.g. ``matches``.
+    indices : sequence of int, optional
+        Global row id of each point (``customdata``); ``0..n-1`` if not given.
+    color, symbol : str
+        Marker colour and symbol (``circle-open`` draws a ring).
+    max_labels : int
+        Keys are written next to the marks when there are at most this many.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    positions = list(positions)
+    if not positions:
+        return figure
+    coords = _check_coords(coords, len(keys))
+    dims = coords.shape[1]
+    ids = np.arange(len(keys)) if indices is None else np.asarray(indices)
+    labels = escape_keys([keys[i] for i in positions])
+
+    labelled = len(positions) <= max_labels
+    trace = _scatter(
+        dims,
+        coords[positions],
+        mode="markers+text" if labelled else "markers",
+        name=name,
+        text=labels if labelled else None,
+        textposition="bottom center",
+        textfont={"size": FONT_SIZE - 1, "color": color},
+        hovertext=labels,
+        customdata=ids[positions],
+        hovertemplate=_HOVER,
+        marker={
+            "size": 7 if dims == 3 else 10,
+            "color": color,
+            "symbol": symbol,
+            "line": {"width": 2, "color": color},
+        },
+    )
+    figure.add_trace(trace)
+    return figure
+
+
 def placeholder_figure(message: str, *, height: int = MAP_HEIGHT) -> go.Figure:
     """An empty plot of the map's size with a message in the middle."""
     figure = go.Figure()

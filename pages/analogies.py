@@ -8,9 +8,11 @@ import streamlit as st
 
 from embspace import figures, projection, queries
 from embspace.space import Space, UnknownKeyError
+from pages import link
 from pages.common import current_space, guarded, suggestion_buttons
 
-DEFAULTS = {"analogy_a": "man", "analogy_b": "king", "analogy_c": "woman"}
+PAGE = "analogies"
+DEFAULTS = {"a": "man", "b": "king", "c": "woman"}
 EXAMPLES = (
     ("man", "king", "woman"),
     ("france", "paris", "italy"),
@@ -19,20 +21,23 @@ EXAMPLES = (
     ("japan", "yen", "russia"),
 )
 METHODS = {"3CosAdd": "add", "3CosMul": "mul"}
+METHOD_NAMES = {value: name for name, value in METHODS.items()}
 MAP_ROWS = 2000
 
 
-def _read_query_params() -> None:
-    """Fill a, b and c from ``?a=man&b=king&c=woman`` once per link."""
-    params = {name: st.query_params.get(name) for name in ("a", "b", "c")}
-    link = tuple(params.values())
-    if any(link) and st.session_state.get("_analogy_link") != link:
-        st.session_state["_analogy_link"] = link
-        for name, value in params.items():
-            if value:
-                st.session_state[f"analogy_{name}"] = value
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+def _word(name: str) -> link.Binding:
+    return link.Binding(name, f"analogy_{name}", lambda w: w or DEFAULTS[name])
+
+
+BINDINGS = (
+    _word("a"),
+    _word("b"),
+    _word("c"),
+    link.Binding("method", "analogy_method", METHOD_NAMES.get, METHODS.get),
+    link.Binding("topn", "analogy_topn"),
+    link.Binding("expr", "expression"),
+    link.Binding("dims", "analogy_dims", lambda d: f"{d}-D", lambda v: int(v[0])),
+)
 
 
 def _use_example(example: tuple[str, str, str]) -> None:
@@ -66,7 +71,7 @@ def _inputs() -> tuple[str, str, str, str, int]:
         help="3CosAdd ranks by cos(x, b − a + c); 3CosMul (Levy and Goldberg "
         "2014) multiplies the shifted cosines to b and c and divides by a.",
     )
-    answers.number_input("Answers", 1, 50, 10, key="analogy_topn")
+    answers.number_input("Answers", 1, 100, key="analogy_topn")
     words = [st.session_state[f"analogy_{n}"].strip() for n in ("a", "b", "c")]
     return (*words, METHODS[st.session_state["analogy_method"]], topn_value())
 
@@ -213,10 +218,10 @@ def body() -> None:
         "Vector offsets: if b − a captures a relation, c + (b − a) should land "
         "near the word that stands to c as b stands to a."
     )
-    _read_query_params()
+    link.apply(link.take(PAGE), BINDINGS)
+    link.publish(link.gather(PAGE, BINDINGS))
     _analogy(space)
     st.divider()
-    st.session_state.setdefault("expression", "")
     guarded(lambda: _expression(space))
 
 

@@ -165,27 +165,59 @@ def suggestion_buttons(
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _projection(
-    dataset_id: str, fingerprint: str, method: str, n_components: int, limit: int
+    dataset_id: str,
+    fingerprint: str,
+    method: str,
+    n_components: int,
+    limit: int,
+    params: tuple[tuple[str, float], ...],
+    rows: tuple[int, ...] | None,
 ) -> projection.Projection:
-    # Keyed by plain strings and numbers: Streamlit never hashes the arrays.
+    # Keyed by plain strings, numbers and tuples: Streamlit never hashes arrays.
     space = get_space(dataset_id)
+    which = {"limit": limit} if rows is None else {"rows": list(rows)}
     return projection.project(
-        space, method=method, n_components=n_components, limit=limit
+        space, method=method, n_components=n_components, **which, **dict(params)
     )
 
 
 def map_projection(
-    space: Space, *, method: str, n_components: int, limit: int
+    space: Space,
+    *,
+    method: str,
+    n_components: int,
+    limit: int,
+    random_state: int = 0,
+    n_neighbors: int = 15,
+    min_dist: float = 0.1,
+    perplexity: float = 30.0,
+    rows: tuple[int, ...] | None = None,
 ) -> projection.Projection:
-    """The map of the first ``limit`` keys, computed once per process.
+    """The map of the first ``limit`` keys (or of ``rows``), once per process.
 
-    UMAP and t-SNE run inside a status box; a repeat comes from the cache.
+    Only the parameters of ``method`` take part, so changing the UMAP settings
+    does not recompute a PCA map. UMAP and t-SNE run inside a status box; a
+    repeat comes from the cache (and from the disk cache after a restart).
     """
-    args = (current_dataset_id(), space.fingerprint, method, n_components, limit)
+    params: dict[str, float] = {"random_state": random_state}
+    if method == "umap":
+        params.update(n_neighbors=n_neighbors, min_dist=min_dist)
+    elif method == "tsne":
+        params["perplexity"] = perplexity
+    args = (
+        current_dataset_id(),
+        space.fingerprint,
+        method,
+        n_components,
+        limit,
+        tuple(sorted(params.items())),
+        rows,
+    )
     if method == "pca" or args in _COMPUTED:
         return _projection(*args)
 
-    label = f"Computing {METHOD_LABELS[method]} of {limit:,} keys…"
+    n_rows = limit if rows is None else len(rows)
+    label = f"Computing {METHOD_LABELS[method]} of {n_rows:,} keys…"
     with st.status(label, expanded=False) as status:
         result = _projection(*args)
         status.update(label=f"{METHOD_LABELS[method]} ready", state="complete")
@@ -195,3 +227,20 @@ def map_projection(
 
 METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 _COMPUTED: set[tuple] = set()
+
+
+# -- plain text ----------------------------------------------------------------------
+
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown, HTML and LaTeX characters escaped, shown as is."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in text)
+
+
+def remember_dataset(dataset_id: str) -> None:
+    """List ``dataset_id`` in this session's dataset picker."""
+    mine = st.session_state.setdefault("my_datasets", [])
+    if dataset_id not in mine and dataset_id != datasets.DEFAULT_DATASET:
+        mine.append(dataset_id)

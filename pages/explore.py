@@ -1,7 +1,14 @@
-"""Explore: a key, its nearest neighbours, and a map of the frequent keys."""
+"""Explore: a key, its nearest neighbours, and a map of the frequent keys.
+
+Every control is bound to a field of the view (:mod:`pages.link`), so the URL
+always reopens what is on the screen. Box or lasso selections in the 2-D map,
+search matches or the query's neighbours become the selection, which can be
+projected on its own ("isolate").
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -9,30 +16,65 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from embspace import figures, projection, queries
+from embspace import figures, projection, queries, selection
+from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
+from pages import explore_files, link
 from pages.common import (
     METHOD_LABELS,
     current_space,
     guarded,
     map_projection,
+    plain,
     suggestion_buttons,
 )
 
+PAGE = "explore"
 DEFAULT_QUERY = "king"
-MAP_SIZE = 5000
+MAP_SIZE_MIN = 100
 MAP_SIZE_MAX = 50_000
 SMALL_SPACE = 1000
+MIN_ISOLATED = 3
 SCORE_LABELS = {"cosine": "cosine", "euclidean": "distance", "dot": "dot product"}
 
+BINDINGS = (
+    link.Binding("query", "query", lambda q: q or DEFAULT_QUERY),
+    link.Binding("topn", "topn"),
+    link.Binding("metric", "metric"),
+    link.Binding("restrict_vocab", "restrict_vocab"),
+    link.Binding("limit", "map_n"),
+    link.Binding("projection", "method"),
+    link.Binding("dims", "dims", lambda d: f"{d}-D", lambda v: int(str(v)[0])),
+    link.Binding("n_neighbors", "umap_n_neighbors"),
+    link.Binding("min_dist", "umap_min_dist"),
+    link.Binding("perplexity", "tsne_perplexity"),
+    link.Binding("random_state", "random_state"),
+    link.Binding("color_by", "color_by"),
+    link.Binding("search", "search"),
+    link.Binding("regex", "regex"),
+    link.Binding("selected", "selected", list, tuple),
+    link.Binding("isolate", "isolate"),
+)
 
-def _query_controls() -> dict:
-    st.session_state.setdefault("query", DEFAULT_QUERY)
+
+@dataclass
+class Drawn:
+    """What the map shows, for the selection panel and the downloads."""
+
+    fitted: projection.Projection | None = None
+    figure: object = None
+    matches: list[str] = field(default_factory=list)
+
+
+# -- controls -----------------------------------------------------------------------
+
+
+def _query_controls() -> None:
     search, topn, metric, restrict = st.columns([3, 1, 1, 1.4])
     search.text_input(
         "Key", key="query", placeholder="a word, e.g. king", help="Case is matched"
     )
-    topn.number_input("Neighbours", 1, 100, 10, key="topn")
+    topn.number_input("Neighbours", 1, 100, key="topn")
     metric.selectbox("Metric", queries.METRICS, key="metric")
     restrict.number_input(
         "Search the first N keys",
@@ -43,29 +85,32 @@ def _query_controls() -> dict:
         placeholder="all keys",
         help="restrict_vocab: search only the most frequent keys",
     )
-    return {
-        "query": st.session_state["query"],
-        "topn": int(st.session_state["topn"]),
-        "metric": st.session_state["metric"],
-        "restrict_vocab": st.session_state["restrict_vocab"],
-    }
 
 
-def _map_controls(space: Space) -> dict | None:
-    size, method, dims = st.columns([2, 1, 1])
-    if space.n_keys > SMALL_SPACE:
-        size.slider(
-            "Keys in the map (most frequent first)",
-            min_value=SMALL_SPACE // 2,
-            max_value=min(MAP_SIZE_MAX, space.n_keys),
-            value=min(MAP_SIZE, space.n_keys),
-            step=SMALL_SPACE // 2,
-            key="map_n",
-        )
-        limit = int(st.session_state["map_n"])
-    else:
-        limit = space.n_keys
-        size.caption(f"The map shows all {limit:,} keys.")
+def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
+    if space.n_keys <= SMALL_SPACE:
+        column.caption(f"The map shows all {space.n_keys:,} keys.")
+        return space.n_keys
+
+    top = min(MAP_SIZE_MAX, space.n_keys)
+    wanted = int(st.session_state["map_n"])
+    if not MAP_SIZE_MIN <= wanted <= top:
+        st.session_state["map_n"] = min(max(wanted, MAP_SIZE_MIN), top)
+        if from_link:
+            st.warning(f"Link: limit={wanted:,} is above the {top:,} keys of this map")
+    column.slider(
+        "Keys in the map (most frequent first)",
+        min_value=MAP_SIZE_MIN,
+        max_value=top,
+        step=MAP_SIZE_MIN,
+        key="map_n",
+    )
+    return int(st.session_state["map_n"])
+
+
+def _map_controls(space: Space, from_link: bool) -> dict | None:
+    size, method, dims, color = st.columns([2, 1, 1, 1])
+    limit = _map_size(space, size, from_link)
     available = projection.availability(space, n_rows=limit)
     if available["pca"]:
         st.warning(f"No map: {available['pca']}")
@@ -77,6 +122,13 @@ def _map_controls(space: Space) -> dict | None:
 
     method.selectbox("Projection", projection.METHODS, format_func=label, key="method")
     dims.radio("View", ("2-D", "3-D"), horizontal=True, key="dims")
+    options = selection.color_options(space)
+    if st.session_state["color_by"] not in options:
+        st.session_state["color_by"] = ""
+    color.selectbox(
+        "Colour by", options, format_func=selection.color_title, key="color_by"
+    )
+    _projection_settings()
 
     chosen = st.session_state["method"]
     if available.get(chosen):
@@ -86,15 +138,55 @@ def _map_controls(space: Space) -> dict | None:
     if n_components == 3 and available.get("3d"):
         st.warning(f"3-D is unavailable: {available['3d']}")
         n_components = 2
+    return {"limit": limit, "method": chosen, "n_components": n_components}
+
+
+def _projection_settings() -> None:
+    with st.expander("Projection settings"):
+        seed, neighbours, distance, perplexity = st.columns(4)
+        seed.number_input(
+            "random_state",
+            0,
+            2**32 - 1,
+            key="random_state",
+            help="Seed: the same seed gives the same map on every server.",
+        )
+        neighbours.number_input("UMAP n_neighbors", 2, 200, key="umap_n_neighbors")
+        distance.number_input("UMAP min_dist", 0.0, 1.0, step=0.05, key="umap_min_dist")
+        perplexity.number_input(
+            "t-SNE perplexity", 2.0, 100.0, step=5.0, key="tsne_perplexity"
+        )
+
+
+def _search_controls() -> None:
+    text, flag = st.columns([4, 1], vertical_alignment="bottom")
+    text.text_input(
+        "Highlight keys",
+        key="search",
+        max_chars=200,
+        placeholder="part of a key, or a regular expression such as ^un.*able$",
+        help="Keys of the map that contain the text (ignoring case), or that "
+        "match the regular expression, are marked.",
+    )
+    flag.checkbox("Regular expression", key="regex")
+
+
+def _map_settings(settings: dict) -> dict:
+    state = st.session_state
     return {
-        "limit": limit,
-        "method": chosen,
-        "n_components": n_components,
+        **settings,
+        "random_state": int(state["random_state"]),
+        "n_neighbors": int(state["umap_n_neighbors"]),
+        "min_dist": float(state["umap_min_dist"]),
+        "perplexity": float(state["tsne_perplexity"]),
     }
 
 
-def _search(space: Space, settings: dict) -> queries.QueryResult | None:
-    text = settings["query"].strip()
+# -- neighbours ---------------------------------------------------------------------
+
+
+def _search(space: Space) -> queries.QueryResult | None:
+    text = st.session_state["query"].strip()
     if not text:
         st.info("Type a key to see its neighbours.")
         return None
@@ -102,22 +194,13 @@ def _search(space: Space, settings: dict) -> queries.QueryResult | None:
         return queries.neighbors(
             space,
             text,
-            topn=settings["topn"],
-            metric=settings["metric"],
-            restrict_vocab=settings["restrict_vocab"],
+            topn=int(st.session_state["topn"]),
+            metric=st.session_state["metric"],
+            restrict_vocab=st.session_state["restrict_vocab"],
         )
     except UnknownKeyError as error:
         suggestion_buttons(error, target="query", key="suggest")
         return None
-
-
-def _positions(indices: np.ndarray, rows: list[int]) -> list[int]:
-    """Positions of global ``rows`` in the map's ``indices`` (-1 if absent)."""
-    order = np.argsort(indices, kind="stable")
-    found = np.searchsorted(indices, rows, sorter=order)
-    found = np.minimum(found, len(indices) - 1)
-    hits = order[found]
-    return [int(h) if indices[h] == r else -1 for h, r in zip(hits, rows)]
 
 
 def _select_neighbour(table_key: str, keys: list[str]) -> None:
@@ -126,13 +209,7 @@ def _select_neighbour(table_key: str, keys: list[str]) -> None:
         st.session_state["query"] = keys[rows[0]]
 
 
-def _select_point(chart_key: str, keys: list[str]) -> None:
-    points = st.session_state[chart_key].selection.points
-    if points and "customdata" in points[0]:
-        st.session_state["query"] = keys[int(points[0]["customdata"])]
-
-
-def _table(space: Space, result: queries.QueryResult, in_map: list[bool]) -> None:
+def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
     score = SCORE_LABELS[result.metric]
     table = pd.DataFrame(
         {
@@ -154,79 +231,7 @@ def _table(space: Space, result: queries.QueryResult, in_map: list[bool]) -> Non
     )
     st.caption("Click a row to make that key the query.")
     st.markdown(f"**Nearest to {result.query}:** " + ", ".join(result.keys))
-
-
-def _map(
-    space: Space,
-    result: queries.QueryResult | None,
-    settings: dict,
-    slot: DeltaGenerator,
-) -> list[bool]:
-    fitted = map_projection(space, **settings)
-    coords, indices = fitted.coords, np.asarray(fitted.indices)
-
-    rows, query_row = [], None
-    if result is not None:
-        rows = [n.index for n in result.results]
-        query_row = space.index(result.inputs[0]) if result.inputs else None
-    positions = _positions(indices, rows)
-    query_position = None
-    if query_row is not None:
-        query_position = _positions(indices, [query_row])[0]
-        query_position = None if query_position < 0 else query_position
-
-    titles = figures.axis_titles(
-        fitted.method,
-        fitted.n_components,
-        explained_variance_ratio=fitted.explained_variance_ratio,
-    )
-    drawn = figures.map_figure(
-        coords,
-        fitted.keys,
-        indices=indices,
-        highlight=[p for p in positions if p >= 0],
-        query=query_position,
-        titles=titles,
-    )
-    chart_key = f"map_{fitted.method}_{fitted.n_components}_{len(indices)}"
-    if fitted.n_components == 2:
-        slot.plotly_chart(
-            drawn.figure,
-            key=chart_key,
-            on_select=partial(_select_point, chart_key, space.keys),
-            selection_mode="points",
-            config={"scrollZoom": True, "displaylogo": False},
-            width="stretch",
-        )
-    else:
-        slot.plotly_chart(
-            drawn.figure, key=chart_key, config={"displaylogo": False}, width="stretch"
-        )
-    for note in (*fitted.notes, drawn.notice):
-        if note:
-            st.caption(note)
-    _map_caption(result, fitted, query_position, positions)
-    return [p >= 0 for p in positions]
-
-
-def _map_caption(result, fitted, query_position, positions) -> None:
-    n = len(fitted.indices)
-    text = f"{METHOD_LABELS.get(fitted.method, fitted.method)}, coloured by "
-    text += "frequency rank. Hover for the key; "
-    if fitted.n_components == 2:
-        text += "drag to pan, scroll to zoom, click a point to make it the query."
-    else:
-        text += "drag to turn, scroll to zoom."
-    if result is not None:
-        missing = sum(1 for p in positions if p < 0)
-        if query_position is None:
-            text += f" '{result.inputs[0]}' is not among the first {n:,} keys."
-        if missing:
-            text += (
-                f" {missing} neighbour(s) are not among the first {n:,} keys in "
-                "the map (see the table)."
-            )
-    st.caption(text)
+    return table
 
 
 def _vector(space: Space, result: queries.QueryResult) -> None:
@@ -242,6 +247,238 @@ def _vector(space: Space, result: queries.QueryResult) -> None:
     )
 
 
+# -- the map ------------------------------------------------------------------------
+
+
+def _select(keys: list[str]) -> None:
+    """Callback: make ``keys`` the selection and forget the map's own."""
+    st.session_state["selected"] = list(dict.fromkeys(keys))[: selection.MAX_MATCHES]
+    st.session_state["_map_generation"] = st.session_state.get("_map_generation", 0) + 1
+
+
+def _clear_selection() -> None:
+    _select([])
+    st.session_state["isolate"] = False
+
+
+def _on_map_select(chart_key: str, keys: list[str]) -> None:
+    """Callback: a box or lasso selects keys; a click makes a key the query."""
+    chosen = st.session_state[chart_key].selection
+    rows = selection.selected_rows(chosen.get("points", []))
+    if chosen.get("box") or chosen.get("lasso"):
+        picked = [keys[row] for row in rows if 0 <= row < len(keys)]
+        st.session_state["selected"] = picked[: selection.MAX_MATCHES]
+    elif rows and 0 <= rows[0] < len(keys):
+        st.session_state["query"] = keys[rows[0]]
+
+
+def _isolated_rows(space: Space, state: ViewState) -> tuple[int, ...] | None:
+    if not state.isolate:
+        return None
+    rows = tuple(sorted(space.index(key) for key in state.selected if key in space))
+    if len(rows) < MIN_ISOLATED:
+        st.caption(f"Select at least {MIN_ISOLATED} keys to isolate them.")
+        return None
+    return rows
+
+
+def _fit(
+    space: Space, settings: dict, state: ViewState
+) -> tuple[projection.Projection, bool]:
+    """The map, and whether it shows the selection on its own."""
+    rows = _isolated_rows(space, state)
+    if rows is not None:
+        try:
+            return map_projection(space, **settings, rows=rows), True
+        except ValueError as error:
+            st.warning(plain(f"Cannot project the selection alone: {error}"))
+    return map_projection(space, **settings), False
+
+
+def _matches(fitted: projection.Projection, state: ViewState) -> list[int]:
+    if not state.search:
+        return []
+    try:
+        found = selection.search_keys(fitted.keys, state.search, regex=state.regex)
+    except ValueError as error:
+        st.warning(plain(str(error)))
+        return []
+    for note in found.notes:
+        st.caption(plain(f"Search: {note}."))
+    return list(found.positions)
+
+
+def _map(
+    space: Space,
+    result: queries.QueryResult | None,
+    settings: dict,
+    state: ViewState,
+    slot: DeltaGenerator,
+) -> tuple[Drawn, list[bool]]:
+    fitted, isolated = _fit(space, settings, state)
+    indices = np.asarray(fitted.indices)
+
+    # Positions in the map of the neighbours, the query, selection, matches.
+    rows = [n.index for n in result.results] if result is not None else []
+    positions = selection.positions_of(indices, rows)
+    query_position = None
+    if result is not None and result.inputs:
+        found = selection.positions_of(indices, [space.index(result.inputs[0])])[0]
+        query_position = found if found >= 0 else None
+    chosen = [] if isolated else [space.index(k) for k in state.selected if k in space]
+    selected = [p for p in selection.positions_of(indices, chosen) if p >= 0]
+    matches = _matches(fitted, state)
+
+    drawn = _figure(space, fitted, state, positions, query_position, selected, matches)
+    _chart(slot, fitted, drawn.figure, space.keys)
+    for note in (*fitted.notes, drawn.notice):
+        if note:
+            st.caption(plain(note))
+    _map_caption(result, fitted, state, (query_position, positions, isolated))
+    outcome = Drawn(fitted, drawn.figure, [fitted.keys[p] for p in matches])
+    return outcome, [p >= 0 for p in positions]
+
+
+def _figure(space, fitted, state, positions, query_position, selected, matches):
+    indices = np.asarray(fitted.indices)
+    values, title = selection.color_values(space, indices, state.color_by)
+    drawn = figures.map_figure(
+        fitted.coords,
+        fitted.keys,
+        indices=indices,
+        color=values,
+        color_title=title,
+        highlight=[p for p in positions if p >= 0],
+        query=query_position,
+        titles=figures.axis_titles(
+            fitted.method,
+            fitted.n_components,
+            explained_variance_ratio=fitted.explained_variance_ratio,
+        ),
+    )
+    for name, marked, color, symbol in (
+        ("selected", selected, figures.SELECTED_COLOR, "circle-open"),
+        ("matches", matches, figures.SEARCH_COLOR, "circle"),
+    ):
+        figures.add_marks(
+            drawn.figure,
+            fitted.coords,
+            fitted.keys,
+            indices=indices,
+            positions=marked,
+            name=name,
+            color=color,
+            symbol=symbol,
+        )
+    return drawn
+
+
+def _chart(slot: DeltaGenerator, fitted, figure, keys: list[str]) -> None:
+    generation = st.session_state.get("_map_generation", 0)
+    chart_key = (
+        f"map_{fitted.method}_{fitted.n_components}_{len(fitted.indices)}_{generation}"
+    )
+    if fitted.n_components == 2:
+        slot.plotly_chart(
+            figure,
+            key=chart_key,
+            on_select=partial(_on_map_select, chart_key, keys),
+            selection_mode=("points", "box", "lasso"),
+            config={"scrollZoom": True, "displaylogo": False},
+            width="stretch",
+        )
+    else:
+        slot.plotly_chart(
+            figure, key=chart_key, config={"displaylogo": False}, width="stretch"
+        )
+
+
+def _map_caption(result, fitted, state: ViewState, placed: tuple) -> None:
+    query_position, positions, isolated = placed
+    n = len(fitted.indices)
+    where = f"among the {n:,} isolated keys"
+    if not isolated:
+        where = f"among the first {n:,} keys"
+    text = f"{METHOD_LABELS.get(fitted.method, fitted.method)}, coloured by "
+    text += f"{selection.color_title(state.color_by)}. Hover for the key; "
+    if fitted.n_components == 2:
+        text += (
+            "drag to pan, scroll to zoom, click a point to make it the query; "
+            "the box and lasso tools (top right) select keys."
+        )
+    else:
+        text += "drag to turn, scroll to zoom."
+    if result is not None:
+        missing = sum(1 for p in positions if p < 0)
+        if query_position is None:
+            text += f" '{result.inputs[0]}' is not {where}."
+        if missing:
+            text += f" {missing} neighbour(s) are not {where} (see the table)."
+    st.caption(plain(text))
+
+
+# -- the selection ------------------------------------------------------------------
+
+
+def _selection_panel(
+    state: ViewState, result: queries.QueryResult | None, drawn: Drawn
+) -> None:
+    keys = list(state.selected)
+    if keys:
+        shown = ", ".join(keys[:200]) + (", …" if len(keys) > 200 else "")
+        st.text(f"Selected {len(keys):,} keys: {shown}")
+    else:
+        st.caption(
+            "No keys selected. Draw a box or lasso in the 2-D map, or select the "
+            "search matches or the query's neighbours."
+        )
+
+    neighbours = [*result.inputs[:1], *result.keys] if result is not None else []
+    with st.container(horizontal=True):
+        st.button(
+            f"Select the {len(drawn.matches):,} matches",
+            key="select_matches",
+            on_click=_select,
+            args=(drawn.matches,),
+            disabled=not drawn.matches,
+        )
+        st.button(
+            "Select the query's neighbours",
+            key="select_neighbours",
+            on_click=_select,
+            args=(neighbours,),
+            disabled=not neighbours,
+        )
+        st.button(
+            "Show the full map" if state.isolate else "Isolate the selection",
+            key="isolate_button",
+            on_click=_toggle_isolate,
+            disabled=len(keys) < MIN_ISOLATED and not state.isolate,
+            help="Project only the selected keys, on their own.",
+        )
+        st.button(
+            "Clear selection",
+            key="clear_selection",
+            on_click=_clear_selection,
+            disabled=not keys,
+        )
+
+
+def _toggle_isolate() -> None:
+    st.session_state["isolate"] = not st.session_state.get("isolate", False)
+
+
+def _forget_unknown_selection(space: Space) -> None:
+    """Drop selected keys the current dataset does not have."""
+    keys = st.session_state.get("selected", [])
+    kept = [key for key in keys if key in space]
+    if len(kept) < len(keys):
+        st.session_state["selected"] = kept
+
+
+# -- the page -----------------------------------------------------------------------
+
+
 def body() -> None:
     """The Explore page.
 
@@ -251,7 +488,9 @@ def body() -> None:
     """
     st.title("Explore")
     about = st.empty()
-    settings = _query_controls()
+    pending = link.take(PAGE)
+    link.apply(pending, BINDINGS)
+    _query_controls()
     messages, controls = st.container(), st.container()
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -264,23 +503,30 @@ def body() -> None:
         f"{space.name}: {space.n_keys:,} keys × {space.n_dims} dimensions. "
         "Type a key; its nearest neighbours light up in the map."
     )
+    _forget_unknown_selection(space)
+    with controls:
+        settings = _map_controls(space, from_link=pending is not None)
+        _search_controls()
+    state = link.gather(PAGE, BINDINGS)
+    link.publish(state)
     with messages:
-        result = _search(space, settings)
+        result = _search(space)
         for note in result.notes if result is not None else ():
             st.info(note)
-    with controls:
-        map_settings = _map_controls(space)
 
+    drawn, table = Drawn(), None
+    in_map = [False] * len(result.results) if result is not None else []
     with left:
-        in_map = [False] * len(result.results) if result is not None else []
-        if map_settings is not None:
-            in_map = _map(space, result, map_settings, slot)
+        if settings is not None:
+            drawn, in_map = _map(space, result, _map_settings(settings), state, slot)
         else:
             slot.empty()
+        _selection_panel(state, result, drawn)
     with right:
         if result is not None:
-            _table(space, result, in_map)
+            table = _table(result, in_map)
             _vector(space, result)
+    explore_files.downloads(space, state, drawn.fitted, drawn.figure, table)
     st.session_state["_explore_drawn"] = True
 
 

@@ -8,8 +8,10 @@ import streamlit as st
 
 from embspace import figures, projection, queries
 from embspace.space import Space, UnknownKeyError
+from pages import link
 from pages.common import current_space, guarded, set_state
 
+PAGE = "word-sets"
 DEFAULT_WORDS = "king queen man woman prince princess doctor nurse banana"
 AXES = {"axis_x1": "he", "axis_x2": "she", "axis_y1": "rich", "axis_y2": "poor"}
 MAX_WORDS = 60
@@ -19,6 +21,20 @@ def _words(text: str) -> list[str]:
     """Words separated by spaces, commas or new lines, first occurrence kept."""
     words = [word for word in re.split(r"[\s,;]+", text) if word]
     return list(dict.fromkeys(words))
+
+
+def _text(words: tuple[str, ...]) -> str:
+    """The text area's value for a view's words (the example when empty)."""
+    return " ".join(words) if words else DEFAULT_WORDS
+
+
+def _link_words(text: str | None) -> tuple[str, ...]:
+    """A view's words for the text area's value (none for the example)."""
+    words = tuple(_words(text or ""))
+    return () if words == tuple(_words(DEFAULT_WORDS)) else words
+
+
+BINDINGS = (link.Binding("words", "word_set", _text, _link_words),)
 
 
 def _known(space: Space, words: list[str]) -> list[str]:
@@ -92,7 +108,8 @@ def body() -> None:
     """The Word sets page."""
     space = current_space()
     st.title("Word sets")
-    st.session_state.setdefault("word_set", DEFAULT_WORDS)
+    link.apply(link.take(PAGE), BINDINGS)
+    link.publish(link.gather(PAGE, BINDINGS))
     st.text_area(
         "Words (separated by spaces, commas or new lines)",
         key="word_set",

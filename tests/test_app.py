@@ -12,13 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
 
 
-def _app(page: str | None = None, **params: str) -> AppTest:
+def _app(page_file: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
-    if page is not None:
-        at.switch_page(page).run()
+    if page_file is not None:
+        at.switch_page(page_file).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -218,8 +218,9 @@ def test_analogy_3cosmul_matches_gensim(glove_kv):
 
 
 def test_analogy_query_params_prefill_the_inputs(glove_kv):
-    at = _app("pages/analogies.py", a="france", b="paris", c="italy")
+    at = _app(**{"page": "analogies", "a": "france", "b": "paris", "c": "italy"})
 
+    assert at.title[0].value == "Analogies"
     assert at.text_input(key="analogy_a").value == "france"
     expected = glove_kv.most_similar(positive=["paris", "italy"], negative=["france"])
     assert _table_keys(at)[0] == expected[0][0]
