@@ -70,12 +70,31 @@ def start_warm_up() -> threading.Thread:
 # -- page frame ----------------------------------------------------------------
 
 
+def _leave_pages_folder_mode() -> None:
+    """Rerun through ``app.py`` if Streamlit ran a page file on its own.
+
+    While no session of the process has called ``st.navigation`` yet,
+    Streamlit treats ``pages/`` as an old-style pages folder: the first
+    visitor of a link such as ``/explore?query=france`` would get
+    ``pages/explore.py`` run without ``app.py`` (no link reading, no
+    navigation), and so would everyone after them. Clearing the flag makes
+    the rerun go through ``app.py``, whose ``st.navigation`` picks the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", None):
+        logger.info("page run without app.py; rerunning through st.navigation")
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def guarded(body: Callable[[], None]) -> None:
     """Run a page body; any failure becomes one line on the page.
 
     Streamlit's own control flow (``st.rerun``, ``st.stop``) derives from
     ``BaseException`` and passes through.
     """
+    _leave_pages_folder_mode()
     try:
         body()
     except Exception as error:

@@ -1,0 +1,133 @@
+"""Search, selections, positions and colourings of map points."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from embspace import selection
+from embspace.selection import search_keys
+from embspace.space import Space
+
+
+def test_substring_search_ignores_case_like_a_plain_scan(glove):
+    keys = glove.keys[:20_000]
+
+    found = search_keys(keys, "Land")
+
+    expected = [i for i, key in enumerate(keys) if "land" in key.lower()]
+    assert list(found.positions) == expected
+    assert found.notes == ()
+
+
+def test_regex_search_matches_pythons_re(glove):
+    keys = glove.keys[:20_000]
+
+    found = search_keys(keys, r"^un.*able$", regex=True)
+
+    expected = [i for i, key in enumerate(keys) if re.search(r"^un.*able$", key)]
+    assert list(found.positions) == expected
+    assert expected  # GloVe has such keys
+
+
+def test_matches_and_scanned_keys_are_capped_with_notes(glove):
+    keys = glove.keys[:10_000]
+
+    found = search_keys(keys, "e", max_scan=5000, max_matches=100)
+
+    assert (
+        list(found.positions)
+        == [i for i, key in enumerate(keys[:5000]) if "e" in key][:100]
+    )
+    assert any("first 100 of" in note for note in found.notes)
+    assert any("first 5,000 of 10,000 keys" in note for note in found.notes)
+
+
+def test_runaway_regex_stops_at_its_time_budget():
+    keys = ["a" * 40 + "!"] * 50
+
+    found = search_keys(keys, r"^(a|aa)+$", regex=True, timeout=0.05)
+
+    assert found.positions == ()
+    assert len(found.notes) == 1
+    assert re.match(r"the regular expression took more than 0.05 s", found.notes[0])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "regex", "message"),
+    [
+        ("x" * 201, False, "201 characters long; at most 200"),
+        ("([", True, "not a valid regular expression"),
+        ("a{2,1}", True, "not a valid regular expression"),
+    ],
+)
+def test_bad_patterns_are_refused_in_one_line(pattern, regex, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        search_keys(["a"], pattern, regex=regex)
+
+
+def test_empty_pattern_matches_nothing():
+    assert search_keys(["a", "b"], "").positions == ()
+
+
+def test_selected_rows_read_customdata_in_order():
+    points = [
+        {"customdata": 7, "x": 1.0},
+        {"customdata": [3], "x": 2.0},
+        {"customdata": 7.0},
+        {"x": 4.0},
+        {"customdata": True},
+        {"customdata": "5"},
+        "not a point",
+        {"customdata": np.int64(11)},
+    ]
+
+    assert selection.selected_rows(points) == [7, 3, 11]
+
+
+def test_positions_of_finds_rows_like_a_dictionary():
+    rng = np.random.default_rng(0)
+    indices = rng.permutation(1000)[:300]
+    rows = rng.integers(0, 1000, 200).tolist()
+
+    where = {int(row): position for position, row in enumerate(indices)}
+    expected = [where.get(row, -1) for row in rows]
+    assert selection.positions_of(indices, rows) == expected
+    assert selection.positions_of(np.array([], dtype=np.int64), [1, 2]) == [-1, -1]
+
+
+@pytest.fixture()
+def labelled_space() -> Space:
+    vectors = np.arange(12, dtype="f4").reshape(4, 3)
+    metadata = pd.DataFrame(
+        {"pos": ["noun", "verb", "noun", "adj"], "count": [5, 3, 2, 1]}
+    )
+    return Space(["a", "b", "c", "d"], vectors, metadata=metadata)
+
+
+def test_color_options_and_values(labelled_space):
+    assert selection.color_options(labelled_space) == ["", "norm", "pos", "count"]
+
+    rows = np.array([3, 0, 2])
+    assert selection.color_values(labelled_space, rows, "") == (
+        None,
+        "frequency rank",
+    )
+    values, title = selection.color_values(labelled_space, rows, "norm")
+    np.testing.assert_allclose(
+        values, np.linalg.norm(labelled_space.vectors[rows], axis=1), rtol=1e-6
+    )
+    assert title == "vector norm"
+
+    values, title = selection.color_values(labelled_space, rows, "count")
+    assert values.tolist() == [1.0, 5.0, 2.0] and title == "count"
+    values, title = selection.color_values(labelled_space, rows, "pos")
+    assert values.tolist() == [0.0, 1.0, 1.0] and title == "pos (category)"
+
+
+def test_unknown_colouring_is_a_key_error(labelled_space):
+    with pytest.raises(KeyError, match="color_by='size' is not available"):
+        selection.color_values(labelled_space, np.array([0]), "size")
