@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
 from html.parser import HTMLParser
 
 import numpy as np
@@ -129,51 +128,6 @@ def test_html_without_table_or_notes():
 
     assert "table" not in parsed.tags and "li" not in parsed.tags
     assert "b" not in parsed.tags
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_html_file_renders_offline_from_disk(tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    path = tmp_path / "view.html"
-    path.write_text(export(KEYS), encoding="utf-8")
-    dialogs, requests = [], []
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--enable-unsafe-swiftshader",
-                "--disable-background-networking",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss()))
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith("file://")
-                    else (requests.append(route.request.url), route.abort())
-                ),
-            )
-            page.goto(path.as_uri())
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-            n_traces = page.evaluate(
-                "document.querySelector('.js-plotly-plot').data.length"
-            )
-            first_cell = page.inner_text("table.neighbors td")
-        finally:
-            browser.close()
-
-    assert n_traces == 1
-    assert first_cell == EVIL
-    assert dialogs == [] and requests == []
 
 
 # -- CSV --------------------------------------------------------------------------
