@@ -25,23 +25,25 @@ TITLES = {
     "about": "About",
 }
 PAGES = {
-    name: st.Page(
-        link.PAGE_FILES[name],
-        title=title,
-        url_path=link.URL_PATHS[name],
-        default=name == "explore",
-    )
+    name: st.Page(link.PAGE_FILES[name], title=title, url_path=link.URL_PATHS[name])
     for name, title in TITLES.items()
 }
 
+
+def _home() -> None:
+    """The root URL opens Explore at ``/explore``, keeping the link."""
+    st.switch_page(PAGES["explore"], query_params=st.query_params.to_dict())
+
+
+# Every page, Explore too, has its own path, so links name their page.
+HOME = st.Page(_home, title="embspace", default=True, visibility="hidden")
+
 start_warm_up()
-navigation = st.navigation(list(PAGES.values()))
-page = next(
-    (name for name, item in PAGES.items() if item is navigation),
-    next(name for name, title in TITLES.items() if title == navigation.title),
-)
+navigation = st.navigation([HOME, *PAGES.values()])
+page = next((name for name, item in PAGES.items() if item is navigation), "explore")
 link.open_link(page)
 dataset_picker()
-link.show_warnings()
+if navigation is not HOME:
+    link.show_warnings()
 navigation.run()
 link.share_sidebar(page)

@@ -25,9 +25,13 @@ def get_space(dataset_id: str) -> Space:
     return datasets.load(dataset_id)
 
 
+_DATASET = "_dataset_current"
+
+
 def current_dataset_id() -> str:
     """The dataset chosen in this session (default: built-in GloVe)."""
-    return st.session_state.get("dataset_id", datasets.DEFAULT_DATASET)
+    state = st.session_state
+    return state.get("dataset_id") or state.get(_DATASET) or datasets.DEFAULT_DATASET
 
 
 def current_space() -> Space:
@@ -129,7 +133,10 @@ def dataset_picker() -> str:
     current = current_dataset_id()
     if current not in choices:
         choices.append(current)
-    st.session_state.setdefault("dataset_id", current)
+
+    # st.switch_page drops the states of all widgets, this one too: the
+    # choice is kept under a plain session key as well and restored.
+    st.session_state["dataset_id"] = current
     st.sidebar.selectbox(
         "Dataset",
         choices,
@@ -137,6 +144,7 @@ def dataset_picker() -> str:
         format_func=_dataset_title,
         help="The vectors every page works on.",
     )
+    st.session_state[_DATASET] = st.session_state["dataset_id"]
     return st.session_state["dataset_id"]
 
 
@@ -256,6 +264,13 @@ MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>~$:"
 def plain(text: str) -> str:
     """``text`` with Markdown, HTML and LaTeX characters escaped, shown as is."""
     return "".join("\\" + c if c in MARKDOWN_SPECIALS else c for c in text)
+
+
+def choose_dataset(dataset_id: str) -> None:
+    """Make ``dataset_id`` current (before the picker is drawn) and list it."""
+    st.session_state["dataset_id"] = dataset_id
+    st.session_state[_DATASET] = dataset_id
+    remember_dataset(dataset_id)
 
 
 def remember_dataset(dataset_id: str) -> None:

@@ -28,7 +28,7 @@ import streamlit as st
 
 from embspace import selection, share, views
 from embspace.share import ViewState
-from pages.common import current_dataset_id, get_space, plain, remember_dataset
+from pages.common import choose_dataset, current_dataset_id, get_space, plain
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +104,7 @@ def check(state: ViewState) -> tuple[ViewState, list[str]]:
 def _accept(state: ViewState, warnings: list[str]) -> None:
     st.session_state[_PENDING] = state
     st.session_state[_WARNINGS] = list(warnings)
-    st.session_state["dataset_id"] = state.dataset
-    remember_dataset(state.dataset)
+    choose_dataset(state.dataset)
 
 
 def _open_view_file() -> None:

@@ -305,15 +305,24 @@ def test_long_selection_goes_into_a_saved_view(glove):
     assert reopened.text_input(key="query").value == "paris"
 
 
-def test_saved_view_of_another_page_switches_to_it():
-    view_id = views.save_view(
-        ViewState(page="analogies", a="big", b="bigger", c="small")
+def test_saved_view_of_another_page_switches_to_it(stored_dataset):
+    state = ViewState(
+        dataset=stored_dataset, page="analogies", a="word1", b="word2", c="word3"
     )
+    view_id = views.save_view(state)
 
     at = _open({"view": view_id})
 
+    # The switch of page keeps the view's dataset and fills the page.
     assert at.title[0].value == "Analogies"
-    assert at.text_input(key="analogy_c").value == "small"
+    assert at.session_state["dataset_id"] == stored_dataset
+    assert at.text_input(key="analogy_c").value == "word3"
+    assert _params(at) == {
+        "dataset": stored_dataset,
+        "a": "word1",
+        "b": "word2",
+        "c": "word3",
+    }
 
 
 # -- selection controls ----------------------------------------------------------------
