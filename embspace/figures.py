@@ -25,6 +25,7 @@ BACKGROUND_COLOR = "#9aa5b1"
 QUERY_COLOR = "#d62728"
 NEIGHBOR_COLOR = "#ff7f0e"
 PAIR_COLORS = ("#1f77b4", "#d62728")
+ANSWER_COLOR = "#2ca02c"
 FONT_SIZE = 13
 LABEL_COLOR = "#1b1b1b"
 MAP_HEIGHT = 620
@@ -365,12 +366,21 @@ def analogy_figure(
     coords: np.ndarray,
     keys: Sequence[str],
     *,
+    ideal: Sequence[float] | np.ndarray | None = None,
+    ideal_label: str = "b − a + c",
+    others: np.ndarray | None = None,
+    other_keys: Sequence[str] = (),
     background: np.ndarray | None = None,
     background_keys: Sequence[str] = (),
     titles: Sequence[str] | None = None,
+    equal_scale: bool = False,
     height: int = MAP_HEIGHT,
 ) -> go.Figure:
     """The four words of an analogy, with arrows a -> b and c -> answer.
+
+    With ``ideal`` the second arrow goes from c to the ideal point
+    ``b - a + c`` instead, and a dotted line joins the ideal point to the
+    answer, the nearest real key.
 
     Parameters
     ----------
@@ -378,12 +388,22 @@ def analogy_figure(
         Shape ``(4, 2)`` or ``(4, 3)``: the rows of a, b, c and the answer.
     keys : sequence of str
         The four keys in the same order.
+    ideal : sequence of float, optional
+        Coordinates of the ideal point ``b - a + c``.
+    ideal_label : str
+        Label of the ideal point.
+    others : numpy.ndarray, optional
+        Coordinates of the other answers, drawn small and labelled.
+    other_keys : sequence of str
+        Keys of ``others``.
     background : numpy.ndarray, optional
         Coordinates of the map around them, drawn faintly.
     background_keys : sequence of str
         Keys of ``background`` for the hover box.
     titles : sequence of str, optional
         Axis titles.
+    equal_scale : bool
+        Give every axis the same scale, so that lengths and angles are true.
     height : int
         Height in pixels.
     """
@@ -396,43 +416,130 @@ def analogy_figure(
 
     if background is not None and len(background):
         background = _check_coords(background, len(background_keys))
-        figure.add_trace(
-            _scatter(
-                dims,
-                background,
-                mode="markers",
-                name="map",
-                marker={"size": 3, "color": BACKGROUND_COLOR, "opacity": 0.35},
-                hovertext=escape_keys(background_keys),
-                hoverinfo="text",
-                showlegend=False,
-            )
-        )
+        figure.add_trace(_faint(dims, background, background_keys))
+    if others is not None and len(others):
+        others = _check_coords(others, len(other_keys))
+        figure.add_trace(_other_answers(dims, others, other_keys))
 
-    # Two pairs, each as its own colour: a -> b and c -> answer.
-    for pair, (start, end) in enumerate(((0, 1), (2, 3))):
-        color = PAIR_COLORS[pair]
-        name = f"{labels[start]} → {labels[end]}"
-        figure.add_trace(
-            _scatter(
-                dims,
-                coords[[start, end]],
-                mode="lines+markers+text" if dims == 3 else "markers+text",
-                name=name,
-                text=[labels[start], labels[end]],
-                textposition="top center",
-                textfont={"size": FONT_SIZE + 1, "color": color},
-                hovertext=[labels[start], labels[end]],
-                hoverinfo="text",
-                marker={"size": 10, "color": color},
-                **({"line": {"color": color, "width": 5}} if dims == 3 else {}),
-            )
-        )
+    # Two pairs, each as its own colour: a -> b and c -> answer (or ideal).
+    end = coords[3] if ideal is None else _check_point(ideal, dims)
+    pairs = ((coords[0], coords[1]), (coords[2], end))
+    marker = escape_keys([ideal_label])
+    texts = (labels[:2], labels[2:] if ideal is None else [labels[2], *marker])
+    for pair, ((start, stop), text) in enumerate(zip(pairs, texts)):
+        ends, color = np.stack([start, stop]), PAIR_COLORS[pair]
+        marked = ideal is not None and pair == 1
+        figure.add_trace(_pair(dims, ends, text, color, ideal=marked))
         if dims == 2:
-            figure.add_annotation(_arrow(coords[start], coords[end], color))
+            figure.add_annotation(_arrow(start, stop, color))
+    if ideal is not None:
+        figure.add_traces(_answer(dims, end, coords[3], labels[3]))
 
     _layout(figure, dims, titles, height)
+    if equal_scale:
+        _equal_scale(figure, dims)
     return figure
+
+
+def _check_point(point: Sequence[float] | np.ndarray, dims: int) -> np.ndarray:
+    point = np.asarray(point, dtype=np.float32)
+    if point.shape != (dims,):
+        raise ValueError(
+            f"ideal must have {dims} coordinates like coords; got shape {point.shape}"
+        )
+    return point
+
+
+def _faint(
+    dims: int, coords: np.ndarray, keys: Sequence[str]
+) -> go.Scattergl | go.Scatter3d:
+    return _scatter(
+        dims,
+        coords,
+        mode="markers",
+        name="map",
+        marker={"size": 3, "color": BACKGROUND_COLOR, "opacity": 0.35},
+        hovertext=escape_keys(keys),
+        hoverinfo="text",
+        showlegend=False,
+    )
+
+
+def _other_answers(
+    dims: int, coords: np.ndarray, keys: Sequence[str]
+) -> go.Scattergl | go.Scatter3d:
+    labels = escape_keys(keys)
+    return _scatter(
+        dims,
+        coords,
+        mode="markers+text",
+        name="other answers",
+        text=labels,
+        textposition="bottom center",
+        textfont={"size": FONT_SIZE - 2, "color": "#5f6b78"},
+        hovertext=labels,
+        hoverinfo="text",
+        marker={"size": 6, "color": "#5f6b78"},
+    )
+
+
+def _pair(
+    dims: int, ends: np.ndarray, labels: Sequence[str], color: str, ideal: bool = False
+) -> go.Scattergl | go.Scatter3d:
+    """Two labelled points; in 3-D joined by a line, in 2-D the arrow is apart."""
+    line = {"line": {"color": color, "width": 5}} if dims == 3 else {}
+    return _scatter(
+        dims,
+        ends,
+        mode="lines+markers+text" if dims == 3 else "markers+text",
+        name=f"{labels[0]} → {labels[1]}",
+        text=list(labels),
+        textposition="top center",
+        textfont={"size": FONT_SIZE + 1, "color": color},
+        hovertext=[labels[0], f"{labels[1]} (ideal point)" if ideal else labels[1]],
+        hoverinfo="text",
+        marker={
+            "size": [10, 13] if ideal else 10,
+            "color": color,
+            "symbol": ["circle", "x"] if ideal else "circle",
+        },
+        **line,
+    )
+
+
+def _answer(
+    dims: int, ideal: np.ndarray, answer: np.ndarray, label: str
+) -> list[go.Scattergl | go.Scatter3d]:
+    """The answer and a dotted line from the ideal point to it."""
+    gap = _scatter(
+        dims,
+        np.stack([ideal, answer]),
+        mode="lines",
+        name="gap",
+        line={"color": ANSWER_COLOR, "width": 2, "dash": "dot"},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    point = _scatter(
+        dims,
+        answer[None, :],
+        mode="markers+text",
+        name=f"{label} (answer)",
+        text=[label],
+        textposition="bottom center",
+        textfont={"size": FONT_SIZE + 1, "color": ANSWER_COLOR},
+        hovertext=[f"{label}: the nearest key"],
+        hoverinfo="text",
+        marker={"size": 11, "color": ANSWER_COLOR, "symbol": "diamond"},
+    )
+    return [gap, point]
+
+
+def _equal_scale(figure: go.Figure, dims: int) -> None:
+    if dims == 3:
+        figure.update_layout(scene={"aspectmode": "data"})
+    else:
+        figure.update_layout(yaxis={"scaleanchor": "x", "scaleratio": 1})
 
 
 def _arrow(start: np.ndarray, end: np.ndarray, color: str) -> dict:

@@ -195,6 +195,83 @@ def test_analogy_3d_draws_lines_and_a_faint_background():
 def test_analogy_needs_four_keys():
     with pytest.raises(ValueError, match="an analogy has 4 keys"):
         figures.analogy_figure(np.zeros((3, 2)), ["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"ideal must have 2 coordinates"):
+        figures.analogy_figure(np.zeros((4, 2)), list("abcd"), ideal=[1.0, 2, 3])
+
+
+def _plane_figure(glove, n_components: int) -> tuple[dict, object]:
+    from embspace.analogy_plane import analogy_plane
+
+    plane = analogy_plane(
+        glove,
+        "man",
+        "king",
+        "woman",
+        "queen",
+        n_components=n_components,
+        extra_keys=["prince", "r&b"],
+        background_rows=np.arange(200),
+    )
+    n_extra = 2
+    figure = figures.analogy_figure(
+        plane.coords[:4],
+        plane.keys[:4],
+        ideal=plane.params["ideal"],
+        others=plane.coords[4 : 4 + n_extra],
+        other_keys=plane.keys[4 : 4 + n_extra],
+        background=plane.coords[4 + n_extra :],
+        background_keys=plane.keys[4 + n_extra :],
+        titles=plane.params["axis_titles"],
+        equal_scale=True,
+    )
+    return figure.to_dict(), plane
+
+
+def test_analogy_plane_arrows_are_parallel_and_end_at_the_ideal_point(glove):
+    figure, plane = _plane_figure(glove, 2)
+
+    arrows = figure["layout"]["annotations"]
+    offsets = [np.array([a["x"] - a["ax"], a["y"] - a["ay"]]) for a in arrows]
+    assert_allclose(offsets[1], offsets[0], atol=1e-6)
+    assert_allclose([arrows[1]["x"], arrows[1]["y"]], plane.params["ideal"])
+
+    traces = {trace["name"]: trace for trace in figure["data"]}
+    assert list(traces) == [
+        "map",
+        "other answers",
+        "man → king",
+        "woman → b − a + c",
+        "gap",
+        "queen (answer)",
+    ]
+    assert traces["woman → b − a + c"]["text"] == ["woman", "b − a + c"]
+    assert traces["woman → b − a + c"]["marker"]["symbol"] == ["circle", "x"]
+    assert traces["other answers"]["text"] == ["prince", "r&amp;b"]
+    gap = np.column_stack([_values(traces["gap"]["x"]), _values(traces["gap"]["y"])])
+    assert_allclose(gap, [plane.params["ideal"], plane.coords[3]], atol=1e-6)
+    assert traces["gap"]["line"]["dash"] == "dot"
+
+
+def test_analogy_plane_axes_are_titled_and_equally_scaled(glove):
+    figure, _ = _plane_figure(glove, 2)
+    layout = figure["layout"]
+
+    assert layout["xaxis"]["title"]["text"] == "along king − man"
+    assert layout["yaxis"]["title"]["text"] == "along woman − man (orthogonalised)"
+    assert layout["yaxis"]["scaleanchor"] == "x"
+    assert layout["yaxis"]["scaleratio"] == 1
+
+
+def test_analogy_plane_in_3d_shows_the_residual_on_z(glove):
+    figure, plane = _plane_figure(glove, 3)
+
+    scene = figure["layout"]["scene"]
+    assert scene["aspectmode"] == "data"
+    assert scene["zaxis"]["title"]["text"].startswith("along queen − (b − a + c)")
+    answer = next(t for t in figure["data"] if t["name"] == "queen (answer)")
+    assert answer["type"] == "scatter3d"
+    assert_allclose(_values(answer["z"]), plane.coords[3, 2])
+    assert "annotations" not in figure["layout"]
 
 
 def test_similarity_heatmap_matches_scikit_learn(glove):
