@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embspace import figures, projection, queries
+from embspace import export, figures, projection, queries
 from embspace.space import Space, UnknownKeyError
 from pages import link
 from pages.common import current_space, guarded, suggestion_buttons
@@ -23,6 +23,9 @@ EXAMPLES = (
 METHODS = {"3CosAdd": "add", "3CosMul": "mul"}
 METHOD_NAMES = {value: name for name, value in METHODS.items()}
 MAP_ROWS = 2000
+OTHER_ANSWERS = 4
+PLANE = "plane of the analogy"
+VIEWS = (PLANE, "PCA of the map")
 
 
 def _word(name: str) -> link.Binding:
@@ -81,6 +84,17 @@ def topn_value() -> int:
     return int(st.session_state["analogy_topn"])
 
 
+def _csv_button(label: str, table: pd.DataFrame, name: str) -> None:
+    st.download_button(
+        label,
+        data=export.table_csv(table.reset_index()),
+        file_name=f"embspace-{name}.csv",
+        mime="text/csv",
+        key=f"download_{name}",
+        on_click="ignore",
+    )
+
+
 def _abc(space: Space, words: tuple[str, str, str]) -> list[str]:
     """The stored keys of a, b and c, in that order."""
     return [space.resolve(word).key for word in words]
@@ -107,6 +121,7 @@ def _answers(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
         column_config={score: st.column_config.NumberColumn(format="%.4f")},
         width="stretch",
     )
+    _csv_button("Answers (CSV)", table, "analogy")
     st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
 
     inputs = _input_scores(space, abc)
@@ -119,9 +134,74 @@ def _answers(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
 
 def _drawing(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
     keys = [*abc, result.keys[0]]
-    three_d = st.radio("View", ("2-D", "3-D"), horizontal=True, key="analogy_dims")
-    n_components = 3 if three_d == "3-D" else 2
+    left, right = st.columns([3, 2])
+    view = left.radio(
+        "Projection",
+        VIEWS,
+        horizontal=True,
+        key="analogy_view",
+        help="The plane through a spanned by b − a and c − a keeps the relation "
+        "flat: a → b and c → b − a + c are parallel there. PCA keeps the "
+        "directions along which the whole map varies most.",
+    )
+    dims = right.radio("View", ("2-D", "3-D"), horizontal=True, key="analogy_dims")
+    n_components = 3 if dims == "3-D" else 2
 
+    if view == PLANE:
+        try:
+            _plane_drawing(space, result, keys, n_components)
+            return
+        except ValueError as error:
+            st.info(f"No analogy plane: {error}. Showing the PCA of the map instead.")
+    _pca_drawing(space, keys, n_components)
+
+
+def _plane_drawing(
+    space: Space, result: queries.QueryResult, keys: list[str], n_components: int
+) -> None:
+    others = list(result.keys[1 : OTHER_ANSWERS + 1])
+    plane = analogy_plane(
+        space,
+        *keys,
+        n_components=n_components,
+        extra_keys=others,
+        background_rows=projection.select_rows(space, limit=MAP_ROWS),
+    )
+    params, n_head = plane.params, 4 + len(others)
+    _chart(
+        figures.analogy_figure(
+            plane.coords[:4],
+            plane.keys[:4],
+            ideal=params["ideal"],
+            others=plane.coords[4:n_head],
+            other_keys=plane.keys[4:n_head],
+            background=plane.coords[n_head:],
+            background_keys=plane.keys[n_head:],
+            titles=params["axis_titles"],
+            equal_scale=True,
+        )
+    )
+
+    a, b, c, answer = keys
+    st.caption(
+        f"The plane through {a} spanned by {b} − {a} and {c} − {a} (unit "
+        f"vectors, as both methods use them); grey: the first {MAP_ROWS:,} keys "
+        f"projected onto it. The arrows {a} → {b} and {c} → b − a + c are "
+        f"parallel by construction. {answer}, the answer, lies "
+        f"{params['answer_distance']:.2f} from b − a + c in all "
+        f"{space.n_dims} dimensions, {params['plane_distance']:.2f} of it "
+        "within this plane"
+        + (
+            "; the third axis holds the rest."
+            if n_components == 3
+            else "; the 3-D view shows the rest."
+        )
+    )
+    for note in plane.notes:
+        st.caption(note)
+
+
+def _pca_drawing(space: Space, keys: list[str], n_components: int) -> None:
     fitted = projection.project(
         space,
         method="pca",
@@ -135,7 +215,7 @@ def _drawing(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
     where = [int(np.flatnonzero(indices == row)[0]) for row in rows]
 
     a, b, c, answer = keys
-    st.plotly_chart(
+    _chart(
         figures.analogy_figure(
             fitted.coords[where],
             keys,
@@ -146,15 +226,18 @@ def _drawing(space: Space, result: queries.QueryResult, abc: list[str]) -> None:
                 n_components,
                 explained_variance_ratio=fitted.explained_variance_ratio,
             ),
-        ),
-        key="analogy_chart",
-        config={"displaylogo": False},
-        width="stretch",
+        )
     )
     st.caption(
         f"PCA of the first {MAP_ROWS:,} keys and the four words. If the analogy "
         f"holds, the arrows {a} → {b} and {c} → {answer} are roughly parallel "
         "and of equal length; the projection can bend them."
+    )
+
+
+def _chart(figure: go.Figure) -> None:
+    st.plotly_chart(
+        figure, key="analogy_chart", config={"displaylogo": False}, width="stretch"
     )
 
 
@@ -207,6 +290,7 @@ def _expression(space: Space) -> None:
         index=pd.RangeIndex(1, len(result.results) + 1, name="#"),
     )
     st.dataframe(table, key="expression_table", width="content")
+    _csv_button("Expression answers (CSV)", table, "expression")
     st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
 
 

@@ -425,8 +425,9 @@ def _selection_panel(
 ) -> None:
     keys = list(state.selected)
     if keys:
-        shown = ", ".join(keys[:200]) + (", …" if len(keys) > 200 else "")
-        st.text(f"Selected {len(keys):,} keys: {shown}")
+        shown = ", ".join(keys[:500]) + (", …" if len(keys) > 500 else "")
+        with st.container(height=110 if len(keys) > 40 else "content"):
+            st.text(f"Selected {len(keys):,} keys: {shown}")
     else:
         st.caption(
             "No keys selected. Draw a box or lasso in the 2-D map, or select the "

@@ -33,13 +33,13 @@ def html_file(
     state: ViewState, figure: go.Figure, table: pd.DataFrame | None
 ) -> Callable[[], bytes]:
     """The deferred self-contained HTML page of the map and the neighbours."""
+    notes = share.describe_view(state)
+    try:
+        notes.append(f"link: {link.share_url(state)}")
+    except sqlite3.Error as error:
+        logger.warning("no link in the HTML file: %s", error)
 
     def produce() -> bytes:
-        notes = share.describe_view(state)
-        try:
-            notes.append(f"link: {link.share_url(state)}")
-        except sqlite3.Error as error:
-            logger.warning("no link in the HTML file: %s", error)
         table_out = None if table is None else table.reset_index()
         page = export.figure_html(
             figure, title=_title(state), table=table_out, notes=notes

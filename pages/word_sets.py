@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from embspace import figures, projection, queries
+from embspace import export, figures, projection, queries
 from embspace.space import Space, UnknownKeyError
 from pages import link
 from pages.common import current_space, guarded, set_state
@@ -59,6 +61,15 @@ def _heatmap(space: Space, keys: list[str]) -> None:
         key="set_heatmap",
         config={"displaylogo": False},
         width="stretch",
+    )
+    table = pd.DataFrame(np.asarray(matrix), index=keys, columns=keys)
+    st.download_button(
+        "Similarities (CSV)",
+        data=export.table_csv(table.reset_index(names="key")),
+        file_name="embspace-similarities.csv",
+        mime="text/csv",
+        key="download_similarities",
+        on_click="ignore",
     )
 
 

@@ -356,3 +356,31 @@ def test_search_marks_matches_and_selects_them(glove):
 
     at.button(key="select_matches").click().run()
     assert at.session_state["selected"] == expected
+
+
+# -- files -------------------------------------------------------------------------
+
+
+def test_html_and_coordinates_files_hold_the_view(glove):
+    import io
+
+    import pandas as pd
+
+    from embspace import export, figures, projection
+    from pages import explore_files
+
+    fitted = projection.project(glove, limit=500, random_state=0)
+    figure = figures.map_figure(fitted.coords, fitted.keys, indices=fitted.indices)
+    table = pd.DataFrame({"key": ["queen", "<b>"], "cosine": [0.78, 0.5]})
+
+    state = ViewState(query="king", limit=500)
+    page = explore_files.html_file(state, figure.figure, table)().decode("utf-8")
+    assert "<li>query: king</li>" in page
+    assert "<li>link: /explore?query=king&amp;limit=500</li>" in page
+    assert "<td>queen</td>" in page and "<td>&lt;b&gt;</td>" in page
+
+    csv = explore_files.coordinates_file(fitted)()
+    read = pd.read_csv(io.BytesIO(csv), dtype={"key": str}, keep_default_na=False)
+    assert list(read["key"].map(export.unguard)) == fitted.keys
+    np.testing.assert_allclose(read[["x", "y"]].to_numpy(), fitted.coords, atol=1e-6)
+    assert list(read["frequency rank"]) == list(np.asarray(fitted.indices) + 1)
