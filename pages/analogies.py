@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from embspace import export, figures, projection, queries
+from embspace.analogy_plane import analogy_plane
 from embspace.space import Space, UnknownKeyError
 from pages import link
 from pages.common import current_space, guarded, suggestion_buttons

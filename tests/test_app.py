@@ -199,7 +199,39 @@ def test_analogy_default_answers_queen_like_gensim(glove_kv):
 
     drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [trace.get("name") for trace in drawing["data"]]
+    assert names[-4:] == ["man → king", "woman → b − a + c", "gap", "queen (answer)"]
+    titles = [drawing["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+    assert titles == ["along king − man", "along woman − man (orthogonalised)"]
+    assert "parallel by construction" in _texts(at)
+
+
+def test_analogy_pca_view_and_3d_plane(glove_kv):
+    at = _app("pages/analogies.py")
+
+    at.radio(key="analogy_dims").set_value("3-D").run()
+    drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
+    z_title = drawing["layout"]["scene"]["zaxis"]["title"]["text"]
+    assert z_title == "along queen − (b − a + c) (orthogonalised)"
+    assert "the third axis holds the rest" in _texts(at)
+
+    at.radio(key="analogy_view").set_value("PCA of the map").run()
+    at.radio(key="analogy_dims").set_value("2-D").run()
+    assert not at.exception
+    drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [trace.get("name") for trace in drawing["data"]]
     assert names[-2:] == ["man → king", "woman → queen"]
+    assert drawing["layout"]["xaxis"]["title"]["text"].startswith("PC1 (")
+
+
+def test_analogy_without_a_plane_falls_back_to_pca():
+    at = _app("pages/analogies.py")
+
+    at.text_input(key="analogy_c").set_value("man").run()
+
+    assert not at.exception
+    assert at.info[0].value.startswith("No analogy plane: c - a is parallel to b - a")
+    drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert drawing["layout"]["xaxis"]["title"]["text"].startswith("PC1 (")
 
 
 def test_analogy_3cosmul_matches_gensim(glove_kv):
