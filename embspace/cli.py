@@ -159,9 +159,7 @@ def _add_training_commands(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("evaluate", help="analogy and similarity scores")
     parser.add_argument("--dataset", default=DEFAULT_DATASET)
     parser.add_argument("--analogies", help="analogy file (default: Google set)")
-    parser.add_argument(
-        "--pairs", action="append", help="word-pair file (repeatable)"
-    )
+    parser.add_argument("--pairs", action="append", help="word-pair file (repeatable)")
     parser.add_argument("--restrict-vocab", type=int, default=300_000)
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=_cmd_evaluate)
