@@ -223,7 +223,7 @@ def _titles(keys: dict[str, str], n_components: int) -> list[str]:
     titles = [
         f"along {b} − {a}",
         f"along {c} − {a} (orthogonalised)",
-        f"along {answer} − ({IDEAL_LABEL}) (orthogonalised)",
+        f"off the plane: {answer} − ({IDEAL_LABEL})",
     ]
     return titles[:n_components]
 

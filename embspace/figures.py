@@ -483,6 +483,10 @@ def _other_answers(
     )
 
 
+# Scatter3d draws "x" as a broken glyph; "cross" reads as the sum it is.
+_IDEAL_SYMBOLS = {2: "x", 3: "cross"}
+
+
 def _pair(
     dims: int, ends: np.ndarray, labels: Sequence[str], color: str, ideal: bool = False
 ) -> go.Scattergl | go.Scatter3d:
@@ -501,22 +505,26 @@ def _pair(
         marker={
             "size": [10, 13] if ideal else 10,
             "color": color,
-            "symbol": ["circle", "x"] if ideal else "circle",
+            "symbol": ["circle", _IDEAL_SYMBOLS[dims]] if ideal else "circle",
         },
         **line,
     )
 
 
+_GAP_LINES = {2: {"width": 2, "dash": "dot"}, 3: {"width": 7}}
+
+
 def _answer(
     dims: int, ideal: np.ndarray, answer: np.ndarray, label: str
 ) -> list[go.Scattergl | go.Scatter3d]:
-    """The answer and a dotted line from the ideal point to it."""
+    """The answer, and a line from the ideal point to it."""
     gap = _scatter(
         dims,
         np.stack([ideal, answer]),
         mode="lines",
         name="gap",
-        line={"color": ANSWER_COLOR, "width": 2, "dash": "dot"},
+        # WebGL draws thin and dotted lines in 3-D poorly; a thick solid one.
+        line={"color": ANSWER_COLOR, **_GAP_LINES[dims]},
         hoverinfo="skip",
         showlegend=False,
     )
@@ -528,7 +536,7 @@ def _answer(
         text=[label],
         textposition="bottom center",
         textfont={"size": FONT_SIZE + 1, "color": ANSWER_COLOR},
-        hovertext=[f"{label}: the nearest key"],
+        hovertext=[f"{label} (answer)"],
         hoverinfo="text",
         marker={"size": 11, "color": ANSWER_COLOR, "symbol": "diamond"},
     )
@@ -557,6 +565,7 @@ def _arrow(start: np.ndarray, end: np.ndarray, color: str) -> dict:
         "arrowsize": 1.5,
         "arrowwidth": 2.5,
         "arrowcolor": color,
+        "standoff": 6,
         "text": "",
     }
 

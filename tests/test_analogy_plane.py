@@ -111,7 +111,7 @@ def test_axis_titles_say_what_the_axes_are(glove):
     assert plane.params["axis_titles"] == [
         "along king − man",
         "along woman − man (orthogonalised)",
-        "along queen − (b − a + c) (orthogonalised)",
+        "off the plane: queen − (b − a + c)",
     ]
     assert [plane.params[n] for n in ("a", "b", "c", "answer")] == [
         "man",

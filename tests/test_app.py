@@ -211,7 +211,7 @@ def test_analogy_pca_view_and_3d_plane(glove_kv):
     at.radio(key="analogy_dims").set_value("3-D").run()
     drawing = json.loads(at.get("plotly_chart")[0].proto.spec)
     z_title = drawing["layout"]["scene"]["zaxis"]["title"]["text"]
-    assert z_title == "along queen − (b − a + c) (orthogonalised)"
+    assert z_title == "off the plane: queen − (b − a + c)"
     assert "the third axis holds the rest" in _texts(at)
 
     at.radio(key="analogy_view").set_value("PCA of the map").run()

@@ -267,7 +267,7 @@ def test_analogy_plane_in_3d_shows_the_residual_on_z(glove):
 
     scene = figure["layout"]["scene"]
     assert scene["aspectmode"] == "data"
-    assert scene["zaxis"]["title"]["text"].startswith("along queen − (b − a + c)")
+    assert scene["zaxis"]["title"]["text"] == "off the plane: queen − (b − a + c)"
     answer = next(t for t in figure["data"] if t["name"] == "queen (answer)")
     assert answer["type"] == "scatter3d"
     assert_allclose(_values(answer["z"]), plane.coords[3, 2])
