@@ -502,11 +502,30 @@ def _fit_tsne(matrix: np.ndarray, params: dict) -> Entry:
         learning_rate="auto",
         random_state=params["random_state"],
     )
-    # OpenMP threads that spin on busy cores make t-SNE several times slower;
-    # leave half of the cores to the app and the other sessions.
-    with threadpool_limits(limits=max(1, (os.cpu_count() or 1) // 2)):
+    with threadpool_limits(limits=tsne_threads()):
         coords = tsne.fit_transform(matrix).astype(np.float32)
     return Entry(coords, None, ())
+
+
+def tsne_threads() -> int:
+    """OpenMP threads for t-SNE: the cores that other work leaves idle.
+
+    On an idle machine every core helps, but OpenMP threads that spin on busy
+    cores make t-SNE several times slower than one thread (measured with
+    ``bench/bench_tsne_threads.py``). The busy cores are estimated by the
+    one-minute load average; where there is none, half of the cores are used.
+
+    Returns
+    -------
+    int
+        Between 1 and ``os.cpu_count()``.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return max(1, cores // 2)
+    return int(min(cores, max(1, cores - int(busy))))
 
 
 def _fit_umap(matrix: np.ndarray, params: dict) -> Entry:

@@ -479,3 +479,24 @@ def test_cli_errors_are_one_line(capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: unknown dataset 'no-such-set'")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "expected"),
+    [(2, 0.3, 2), (2, 1.2, 1), (2, 6.0, 1), (8, 2.5, 6), (8, 0.0, 8), (1, 0.0, 1)],
+)
+def test_tsne_threads_leave_busy_cores_alone(monkeypatch, cores, load, expected):
+    monkeypatch.setattr(projection.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(projection.os, "getloadavg", lambda: (load, load, load))
+
+    assert projection.tsne_threads() == expected
+
+
+def test_tsne_threads_without_a_load_average_use_half_the_cores(monkeypatch):
+    def no_load() -> tuple[float, float, float]:
+        raise OSError("load average unobtainable")
+
+    monkeypatch.setattr(projection.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(projection.os, "getloadavg", no_load)
+
+    assert projection.tsne_threads() == 2
