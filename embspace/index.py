@@ -230,3 +230,19 @@ class CosineIndex:
 
         line = _kth_largest(tops, k) * (1 - ROUNDING_MARGIN)
         return np.flatnonzero(upper[:n_rows] >= line)
+
+
+def warm_up() -> None:
+    """Compile (or load from numba's disk cache) every kernel of the index.
+
+    A tiny index is searched once each way, so the first real query of a
+    process does not wait for compilation.
+    """
+    rng = np.random.default_rng(0)
+    unit = rng.normal(size=(64, 8)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+
+    index = CosineIndex(unit)
+    index.candidates(unit[0], k=4, n_rows=64)
+    index.cosmul_candidates(unit[:3], np.array([1, 1, -1]), k=4, n_rows=64)
+    logger.info("int8 index kernels ready")

@@ -54,6 +54,9 @@ _WARM_MODULES = ("sklearn.decomposition",)
 
 
 def _warm() -> None:
+    from embspace import index
+
+    index.warm_up()
     for name in _WARM_MODULES:
         importlib.import_module(name)
     logger.info("warm-up done: %s", ", ".join(_WARM_MODULES))
@@ -61,10 +64,11 @@ def _warm() -> None:
 
 @st.cache_resource(show_spinner=False)
 def start_warm_up() -> threading.Thread:
-    """Import the projection library in the background, once per process.
+    """Warm the search kernels and the projection library, once per process.
 
-    The first page loads the vectors and answers the query meanwhile, so the
-    map appears sooner.
+    Runs in the background: numba compiles (or loads) the int8 index kernels
+    and scikit-learn is imported, while the first page loads the vectors and
+    answers its query, so the map and the next query come sooner.
     """
     thread = threading.Thread(target=_warm, name="embspace-warm-up", daemon=True)
     thread.start()

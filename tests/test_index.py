@@ -222,3 +222,12 @@ def test_index_of_a_small_space_is_exact_too():
         candidates = index.candidates(space.unit[row], k=5, n_rows=500)
 
         assert np.isin(exact_top(space, space.unit[row], 5, 500), candidates).all()
+
+
+def test_warm_up_compiles_every_kernel():
+    from embspace import index
+
+    index.warm_up()
+
+    assert index._scan_top.signatures
+    assert index._scan_cosmul.signatures
