@@ -56,9 +56,11 @@ _WARM_MODULES = ("sklearn.decomposition",)
 def _warm() -> None:
     from embspace import index
 
-    index.warm_up()
+    # scikit-learn first: the first map needs it; the index only from the
+    # second query on.
     for name in _WARM_MODULES:
         importlib.import_module(name)
+    index.warm_up()
     logger.info("warm-up done: %s", ", ".join(_WARM_MODULES))
 
 
