@@ -107,6 +107,10 @@ def guarded(body: Callable[[], None]) -> None:
     _leave_pages_folder_mode()
     try:
         body()
+    except (KeyError, ValueError, TypeError) as error:
+        # Bad input: the message says it all; no traceback in the log either.
+        logger.info("rejected input: %s", error)
+        show_error(error)
     except Exception as error:
         logger.warning("page failed: %s", error, exc_info=True)
         show_error(error)
