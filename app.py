@@ -7,13 +7,18 @@ share panel, and runs the navigation.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 import embspace.store  # noqa: F401  (stored ids such as u-... resolve on every page)
 from pages import link
 from pages.common import dataset_picker, start_warm_up
 
+ASSETS = Path(__file__).parent / "assets"
+
 st.set_page_config(layout="wide", page_title="embspace", page_icon="🧭")
+st.logo(str(ASSETS / "logo.svg"), size="large")
 
 TITLES = {
     "explore": "Explore",
