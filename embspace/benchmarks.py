@@ -8,18 +8,17 @@ named in a warning; where gensim fails, the error names the file and line.
 
 from __future__ import annotations
 
-import gzip
-import io
 import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from embspace.files import read_capped
+
 logger = logging.getLogger(__name__)
 
 MAX_BENCHMARK_BYTES = 50 * 2**20
-GZIP_MAGIC = b"\x1f\x8b"
 BOM = "\ufeff"
 MAX_LISTED_LINES = 5
 
@@ -102,37 +101,9 @@ def read_bytes(source: Source, *, name: str | None = None) -> tuple[bytes, str]:
     ValueError
         If the file is larger than ``MAX_BENCHMARK_BYTES`` or a broken gzip.
     """
-    if isinstance(source, bytes):
-        data, label = source, name or "uploaded file"
-    else:
-        path = Path(source)
-        label = name or path.name
-        if not path.is_file():
-            raise ValueError(f"benchmark file {str(path)!r} is not a file")
-        if path.stat().st_size > MAX_BENCHMARK_BYTES:
-            raise ValueError(f"{label}: larger than {_limit()}; not read")
-        data = path.read_bytes()
-
-    if data[:2] == GZIP_MAGIC:
-        data = _gunzip(data, label)
-    if len(data) > MAX_BENCHMARK_BYTES:
-        raise ValueError(f"{label}: larger than {_limit()}; not read")
-    return data, label
-
-
-def _limit() -> str:
-    return f"{MAX_BENCHMARK_BYTES // 2**20} MB"
-
-
-def _gunzip(data: bytes, label: str) -> bytes:
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(MAX_BENCHMARK_BYTES + 1)
-    except (OSError, EOFError) as error:
-        raise ValueError(f"{label}: not a readable gzip file ({error})") from None
-    if len(out) > MAX_BENCHMARK_BYTES:
-        raise ValueError(f"{label}: larger than {_limit()} once unpacked; not read")
-    return out
+    return read_capped(
+        source, what="benchmark file", limit=MAX_BENCHMARK_BYTES, name=name
+    )
 
 
 def decode_lines(

@@ -8,8 +8,6 @@ snapshots in one projection that stays fixed across epochs.
 
 from __future__ import annotations
 
-import gzip
-import io
 import logging
 import os
 import re
@@ -21,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from embspace.files import read_capped
 from embspace.space import Space
 
 logger = logging.getLogger(__name__)
@@ -95,30 +94,7 @@ def load_corpus(
 def _read(source: CorpusSource, name: str | None) -> tuple[bytes, str]:
     if source is None or (isinstance(source, str) and source == LEE):
         source = lee_path()
-    if isinstance(source, bytes):
-        data, label = source, name or "uploaded corpus"
-    else:
-        path = Path(source)
-        label = name or path.name
-        if not path.is_file():
-            raise ValueError(f"corpus {str(path)!r} is not a file")
-        if path.stat().st_size > MAX_CORPUS_BYTES:
-            raise ValueError(f"{label}: larger than {_limit()}; not read")
-        data = path.read_bytes()
-
-    if data[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-                data = stream.read(MAX_CORPUS_BYTES + 1)
-        except (OSError, EOFError) as error:
-            raise ValueError(f"{label}: not a readable gzip file ({error})") from None
-    if len(data) > MAX_CORPUS_BYTES:
-        raise ValueError(f"{label}: larger than {_limit()}; not read")
-    return data, label
-
-
-def _limit() -> str:
-    return f"{MAX_CORPUS_BYTES // 2**20} MB"
+    return read_capped(source, what="corpus", limit=MAX_CORPUS_BYTES, name=name)
 
 
 def _decode(data: bytes, label: str) -> list[str]:
