@@ -25,30 +25,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from embspace import datasets, queries  # noqa: E402
+from embspace.examples import ANALOGIES  # noqa: E402
 from embspace.space import Space  # noqa: E402
 
 TOPN = 10
 MISSPELT = ["kingg", "Pariss", "qeen", "computr", "xqzzyv", "beautifull", "teh"] * 3
-
-# (a, b, c): a is to b as c is to ?
-ANALOGIES = [
-    ("man", "king", "woman"),
-    ("france", "paris", "italy"),
-    ("germany", "berlin", "japan"),
-    ("walk", "walked", "swim"),
-    ("good", "better", "bad"),
-    ("big", "bigger", "small"),
-    ("man", "he", "woman"),
-    ("brother", "sister", "father"),
-    ("boy", "girl", "king"),
-    ("slow", "slowly", "quick"),
-    ("car", "cars", "child"),
-    ("dance", "dancing", "read"),
-    ("usa", "dollar", "japan"),
-    ("tokyo", "japan", "moscow"),
-    ("mouse", "mice", "goose"),
-    ("cold", "colder", "hot"),
-]
 
 
 @dataclass(frozen=True)

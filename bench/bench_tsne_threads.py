@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
+
+from bench_projection import tsne_ours, tsne_reference
 
 
 def main() -> None:
@@ -24,8 +25,6 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as data_dir:
         os.environ["EMBSPACE_DATA_DIR"] = data_dir
-        from sklearn.manifold import TSNE
-
         from embspace import datasets, projection
 
         space = datasets.load()
@@ -35,19 +34,12 @@ def main() -> None:
 
         def ours(threads: int | None) -> float:
             projection.tsne_threads = chosen if threads is None else lambda: threads
-            start = time.perf_counter()
-            projection.project(space, method="tsne", limit=args.limit, use_cache=False)
-            return time.perf_counter() - start
-
-        def reference() -> float:
-            start = time.perf_counter()
-            TSNE(2, metric="cosine", init="pca", random_state=42).fit_transform(matrix)
-            return time.perf_counter() - start
+            return tsne_ours(space, args.limit, use_cache=False)
 
         for repeat in range(args.repeats):
             load, picked = os.getloadavg()[0], chosen()
             one, every, auto = ours(1), ours(os.cpu_count() or 1), ours(None)
-            ref = reference()
+            ref = tsne_reference(matrix)
             print(
                 f"t-SNE {args.limit} #{repeat + 1} load {load:.1f}: "
                 f"1 thread {one:.2f} s ({ref / one:.2f}x), "
