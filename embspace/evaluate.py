@@ -10,6 +10,7 @@ answered in batches (see :mod:`embspace.analogy_batch`) instead of one
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -517,8 +518,29 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def analogy_link(a: str, b: str, c: str) -> str:
-    """Relative link that opens ``a : b :: c : ?`` in the Analogies page."""
-    from urllib.parse import urlencode
+def analogy_link(a: str, b: str, c: str, *, dataset: str | None = None) -> str:
+    """Relative link that opens ``a : b :: c : ?`` in the Analogies page.
 
-    return "analogies?" + urlencode({"a": a, "b": b, "c": c})
+    Parameters
+    ----------
+    a, b, c : str
+        The question's words.
+    dataset : str, optional
+        The dataset the question was answered on; the link names it unless it
+        is the default one, so the page answers on the same vectors.
+
+    Returns
+    -------
+    str
+        E.g. ``analogies?dataset=u-...&a=man&b=king&c=woman``.
+    """
+    from urllib.parse import quote, urlencode
+
+    from embspace.share import ViewState, to_query_params
+
+    state = ViewState(page="analogies", a=a, b=b, c=c)
+    if dataset is not None:
+        state = dataclasses.replace(state, dataset=dataset)
+    params = to_query_params(state)
+    params.pop("page")
+    return "analogies?" + urlencode(params, quote_via=quote)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from embspace import evaluate
+from embspace import evaluate, export
 from embspace.benchmarks import default_paths
 from pages.common import current_dataset_id, get_space, guarded
 
@@ -80,12 +81,29 @@ def _section_chart(score: evaluate.AnalogyScore) -> go.Figure:
         title="Accuracy per section",
         yaxis_title="accuracy",
         yaxis_tickformat=".0%",
+        yaxis_range=[0, 1],
         xaxis_title="section",
     )
     return fig
 
 
-def _show_analogies(score: evaluate.AnalogyScore) -> None:
+def _failed_table(
+    failed: Sequence[evaluate.QuestionResult], dataset_id: str
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "section": [q.section for q in failed],
+            "question": [f"{q.a} : {q.b} :: {q.c} : ?" for q in failed],
+            "expected": [q.expected for q in failed],
+            "predicted": [q.predicted or "" for q in failed],
+            "open": [
+                evaluate.analogy_link(q.a, q.b, q.c, dataset=dataset_id) for q in failed
+            ],
+        }
+    )
+
+
+def _show_analogies(score: evaluate.AnalogyScore, dataset_id: str) -> None:
     st.subheader(f"Analogies: {score.name}")
     for warning in score.warnings:
         st.warning(warning)
@@ -95,25 +113,34 @@ def _show_analogies(score: evaluate.AnalogyScore) -> None:
     third.metric("Questions with unknown words", f"{score.oov_ratio:.1f}%")
     st.plotly_chart(_section_chart(score), key="eval_sections")
 
-    failed = score.failed[:MAX_FAILED_ROWS]
+    failed = score.failed
     if not failed:
         return
-    st.markdown(f"**Failed questions** ({len(score.failed):,}; click to explore)")
-    table = pd.DataFrame(
-        {
-            "section": [q.section for q in failed],
-            "question": [f"{q.a} : {q.b} :: {q.c} : ?" for q in failed],
-            "expected": [q.expected for q in failed],
-            "predicted": [q.predicted or "" for q in failed],
-            "open": [evaluate.analogy_link(q.a, q.b, q.c) for q in failed],
-        }
-    )
+    shown = failed[:MAX_FAILED_ROWS]
+    st.markdown("**Failed questions**")
+    if len(shown) < len(failed):
+        count = (
+            f"Showing the first {len(shown):,} of {len(failed):,} failed questions; "
+            "the CSV below holds them all."
+        )
+    else:
+        count = f"All {len(failed):,} failed questions."
+    st.caption(f"{count} Each link opens the question in Analogies on {dataset_id}.")
     st.dataframe(
-        table,
+        _failed_table(shown, dataset_id),
+        key="eval_failed",
         column_config={
             "open": st.column_config.LinkColumn("open", display_text="Analogies ↗")
         },
         hide_index=True,
+    )
+    st.download_button(
+        f"All {len(failed):,} failed questions (CSV)",
+        data=export.table_csv(_failed_table(failed, dataset_id).drop(columns="open")),
+        file_name="embspace-failed-analogies.csv",
+        mime="text/csv",
+        key="eval_failed_csv",
+        on_click="ignore",
     )
 
 
@@ -165,7 +192,7 @@ def body() -> None:
     except ValueError as error:
         st.error(str(error))
     else:
-        _show_analogies(score)
+        _show_analogies(score, dataset_id)
 
     results = []
     for pair_name, pair_data in pairs:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from embspace import evaluate, share, store
+from embspace.space import Space
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "evaluate.py")
 QUESTIONS = (
@@ -13,6 +19,7 @@ QUESTIONS = (
     "tokyo japan cairo egypt\n: family\nboy girl brother sister\n"
     "king queen man woman\nfather mother son daughter\n"
 )
+MAX_FAILED_ROWS = 2000
 PAIRS = "tiger\tcat\t7.35\nbook\tpaper\t7.46\nking\tqueen\t8.58\nsun\tmoon\t6.0\n"
 
 
@@ -69,3 +76,83 @@ def test_bad_upload_is_one_line_error(page):
     page.button(key="eval_go").click().run()
     assert not page.exception
     assert "bad.txt: line 1: a question before" in page.error[0].value
+
+
+# -- links, chart range and the cut list of failed questions -------------------
+
+
+@pytest.fixture()
+def stored_dataset() -> str:
+    """A small stored dataset whose keys are not GloVe's."""
+    rng = np.random.default_rng(4)
+    keys = [f"w{i}" for i in range(50)]
+    space = Space(keys, rng.standard_normal((50, 6)).astype("f4"), name="upload")
+    return store.save(space, title="small.txt", source="test")
+
+
+def _link_params(link: str) -> dict[str, list[str]]:
+    path, _, query = link.partition("?")
+    assert path == "analogies"
+    return parse_qs(query)
+
+
+def test_failed_question_links_name_the_dataset(stored_dataset):
+    app = AppTest.from_file(PAGE, default_timeout=300)
+    app.session_state["dataset_id"] = stored_dataset
+    app.run()
+    text = ": s\nw1 w2 w3 w4\nw5 w6 w7 w8\nw9 w10 w11 w12\n"
+    app.file_uploader(key="eval_analogies").upload("q.txt", text.encode())
+    app.button(key="eval_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+    failed = app.dataframe[0].value
+    assert len(failed) >= 1
+    for link, question in zip(failed["open"], failed["question"]):
+        a, b, c = question.split()[0], question.split()[2], question.split()[4]
+        assert _link_params(link) == {
+            "dataset": [stored_dataset],
+            "a": [a],
+            "b": [b],
+            "c": [c],
+        }
+
+
+def test_links_on_the_default_dataset_stay_short():
+    assert evaluate.analogy_link("a b", "&", "c") == "analogies?a=a%20b&b=%26&c=c"
+    assert evaluate.analogy_link("x", "y", "z", dataset=share.DEFAULT_DATASET) == (
+        "analogies?a=x&b=y&c=z"
+    )
+
+
+def _accuracy_axis(app: AppTest) -> dict:
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return spec["layout"]["yaxis"]
+
+
+def test_zero_accuracy_chart_runs_from_0_to_100_percent(page):
+    text = ": s\nsun moon day zebra\ntall short big zebra\n"
+    page.file_uploader(key="eval_analogies").upload("q.txt", text.encode())
+    page.button(key="eval_go").click().run()
+    assert page.metric[0].value == "0.00%"
+
+    axis = _accuracy_axis(page)
+    assert axis["range"] == [0, 1]
+    assert axis["tickformat"] == ".0%"
+
+
+def test_cut_list_of_failed_questions_says_so_and_offers_all(page):
+    questions = ["sun moon day zebra", "tall short big zebra", "man king boy cat"]
+    n_failed = MAX_FAILED_ROWS + 7
+    text = ": s\n" + "\n".join(questions[i % 3] for i in range(n_failed)) + "\n"
+    page.file_uploader(key="eval_analogies").upload("q.txt", text.encode())
+    page.button(key="eval_go").click().run()
+    assert not page.exception
+
+    assert len(page.dataframe[0].value) == MAX_FAILED_ROWS
+    captions = " ".join(c.value for c in page.caption)
+    assert (
+        f"Showing the first {MAX_FAILED_ROWS:,} of {n_failed:,} failed questions"
+        in captions
+    )
+    button = page.get("download_button")[0]
+    assert button.proto.label == f"All {n_failed:,} failed questions (CSV)"
