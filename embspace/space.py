@@ -18,6 +18,13 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
+# One wording for data that cannot be compared or projected, wherever it shows.
+ALL_ZERO = (
+    "every vector is zero, so the data has no variance: projections are "
+    "disabled and cosine scores are undefined"
+)
+ONE_VECTOR = "the data has only 1 vector: neighbours and projections need at least 2"
+
 
 @dataclass(frozen=True)
 class Resolved:
@@ -82,6 +89,12 @@ class Space:
         Extra columns, one row per key, for colouring and filtering.
     fingerprint : str, optional
         Content hash; computed from keys and vectors when not given.
+    notes : list of str
+        What the loader found (bad rows, a header that was wrong).
+    frequency_ordered : bool
+        Whether the rows are in frequency order (most frequent first), as in
+        the built-in sets; a map of the first ``N`` rows then shows the ``N``
+        most frequent keys. Otherwise maps sample evenly across all rows.
     """
 
     keys: Sequence[str]
@@ -90,6 +103,7 @@ class Space:
     metadata: Any = None
     fingerprint: str | None = None
     notes: list[str] = field(default_factory=list)
+    frequency_ordered: bool = False
 
     def __post_init__(self) -> None:
         vectors = np.asarray(self.vectors)
@@ -236,6 +250,18 @@ class Space:
         norms = self.norms
         mask = np.isfinite(norms) & (norms > 0)
         return _read_only(mask)
+
+    @cached_property
+    def finite(self) -> np.ndarray:
+        """Boolean mask of rows without NaN or infinite values (zero rows too)."""
+        mask = np.ones(self.n_keys, dtype=bool)
+        mask[self.validity.nonfinite] = False
+        return _read_only(mask)
+
+    @property
+    def all_zero(self) -> bool:
+        """Whether the space has rows and every one of them is zero."""
+        return self.n_keys > 0 and self.validity.zero.size == self.n_keys
 
     @cached_property
     def validity(self) -> Validity:

@@ -308,6 +308,7 @@ def planted_space(*, n_keys: int = 300, n_dims: int = 8, seed: int = 0) -> Space
 
 
 INVALID = {"w4", "w5", "w6"}
+NONFINITE = {"w5", "w6"}
 
 
 @pytest.fixture()
@@ -325,12 +326,30 @@ def test_planted_neighbours_come_first(planted, metric):
 
 @pytest.mark.parametrize("metric", queries.METRICS)
 def test_invalid_rows_never_rank_and_no_score_is_nan(planted, metric):
+    # The zero row w4 has no direction (cosine) but a place (distance, dot).
+    left_out = INVALID if metric == "cosine" else NONFINITE
     for key in ["w0", "w1", "w100", "w299"]:
         result = queries.neighbors(planted, key, topn=planted.n_keys, metric=metric)
 
-        assert INVALID.isdisjoint(result.keys)
-        assert len(result.results) == planted.n_keys - len(INVALID) - 1
+        assert left_out.isdisjoint(result.keys)
+        assert ("w4" in result.keys) is (metric != "cosine")
+        assert len(result.results) == planted.n_keys - len(left_out) - 1
         assert np.isfinite([n.score for n in result.results]).all()
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "dot"])
+def test_zero_row_scores_like_the_origin(planted, metric):
+    result = queries.neighbors(planted, "w10", topn=planted.n_keys, metric=metric)
+    zero = next(n for n in result.results if n.key == "w4")
+
+    query = planted.vectors[10].astype(np.float64)
+    expected = np.linalg.norm(query) if metric == "euclidean" else 0.0
+    assert zero.score == pytest.approx(expected, abs=1e-5)
+
+    # A zero key has a neighbourhood by distance too.
+    around = queries.neighbors(planted, "w4", topn=3, metric=metric)
+    assert len(around.results) == 3
+    assert np.isfinite([n.score for n in around.results]).all()
 
 
 def test_invalid_rows_never_rank_in_analogies(planted):
@@ -377,6 +396,10 @@ def test_equal_scores_rank_the_lower_row_first():
 def test_querying_an_invalid_key_is_a_clear_error(planted, key, problem):
     with pytest.raises(ValueError, match=f"key '{key}' has a {problem} vector"):
         queries.neighbors(planted, key)
+    if problem == "non-finite":
+        for metric in ("euclidean", "dot"):
+            with pytest.raises(ValueError, match=f"key '{key}' has a non-finite"):
+                queries.neighbors(planted, key, metric=metric)
     with pytest.raises(ValueError, match=f"key '{key}' has a {problem} vector"):
         queries.analogy(planted, "w1", key, "w2")
     with pytest.raises(ValueError, match=f"key '{key}' has a {problem} vector"):
@@ -440,9 +463,43 @@ def test_parse_expression_never_evaluates_code():
 
 
 @pytest.mark.parametrize(
+    "text, positive, negative",
+    [
+        ("king \u2212 man + woman", ["king", "woman"], ["man"]),
+        ("king \u2013 man + woman", ["king", "woman"], ["man"]),
+        ("king\u2212man+woman", ["king", "woman"], ["man"]),
+        ("e-mail \u2212 letter", ["e-mail"], ["letter"]),
+        ("\u2212 king", [], ["king"]),
+    ],
+)
+def test_parse_expression_takes_the_minus_sign_and_en_dash(text, positive, negative):
+    space = Space(["e-mail", "letter", "king"], np.eye(3, dtype=np.float32))
+
+    assert queries.parse_expression(text, space) == (positive, negative)
+
+
+def test_expression_with_a_minus_sign_matches_gensim(glove, glove_kv):
+    result = queries.expression(glove, "king \u2212 man + woman", topn=5)
+
+    expected = glove_kv.most_similar(["king", "woman"], ["man"], topn=5)
+    assert_same(result, expected)
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_empty_inputs_are_named_not_unknown(planted, empty):
+    with pytest.raises(ValueError, match="^c is empty"):
+        queries.analogy(planted, "w1", "w2", empty)
+    with pytest.raises(ValueError, match="^a is empty"):
+        queries.analogy(planted, empty, "w2", "w3", method="mul")
+    with pytest.raises(ValueError, match="a key of the query is empty"):
+        queries.neighbors(planted, empty)
+
+
+@pytest.mark.parametrize(
     "text, message",
     [
         ("", "the expression is empty"),
+        ("king \u2212", "operator without a key: term 2 is empty"),
         ("   ", "the expression is empty"),
         ("king -", "has an operator without a key"),
         ("king + - man", "has an operator without a key"),
@@ -513,3 +570,70 @@ def test_result_to_dict_is_json_ready(planted):
     assert payload["query"] == "w0"
     assert [item["key"] for item in payload["results"]] == ["w1", "w2"]
     assert payload["results"][0]["score"] == round(result.results[0].score, 4)
+
+
+# -- awkward files (tests/data/cases) ---------------------------------------------
+
+
+def read_vec(path) -> Space:
+    """A tiny ``.vec`` reader for the cases (header ``count dim``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n_dims = int(lines[0].split()[1])
+    fields = [line.split(" ") for line in lines[1:] if line.strip()]
+    vectors = np.array([[float(v) for v in f[-n_dims:]] for f in fields])
+    keys = [" ".join(f[:-n_dims]) for f in fields]
+    return Space(keys, vectors.reshape(len(keys), n_dims), name=path.name)
+
+
+def test_b16_all_zero_blocks_neighbours_with_the_shared_reason(cases_dir):
+    from embspace.space import ALL_ZERO
+
+    space = read_vec(cases_dir / "B16_all_zero.vec")
+
+    for metric in queries.METRICS:
+        assert queries.neighbours_blocker(space, metric) == ALL_ZERO
+    assert "no variance" in ALL_ZERO and "undefined" in ALL_ZERO
+
+
+def test_b17_zero_row_is_flagged_and_left_out_of_cosine_only(cases_dir):
+    space = read_vec(cases_dir / "B17_one_zero_vector.vec")
+
+    assert space.validity.zero.tolist() == [3]
+    assert all(queries.neighbours_blocker(space, m) is None for m in queries.METRICS)
+    cosine = queries.neighbors(space, "red", topn=10)
+    assert cosine.keys == ["orange", "green", "blue"]
+    for metric in ("euclidean", "dot"):
+        result = queries.neighbors(space, "red", topn=10, metric=metric)
+        assert "blank" in result.keys and len(result.results) == 4
+        assert np.isfinite([n.score for n in result.results]).all()
+
+
+def test_b18_nonfinite_rows_never_rank(cases_dir):
+    space = read_vec(cases_dir / "B18_nan_inf.vec")
+
+    for metric in queries.METRICS:
+        result = queries.neighbors(space, "sun", topn=10, metric=metric)
+        assert result.keys and {"moon", "star"}.isdisjoint(result.keys)
+        assert np.isfinite([n.score for n in result.results]).all()
+
+
+def test_b21_single_point_blocks_neighbours(cases_dir):
+    from embspace.space import ONE_VECTOR
+
+    space = read_vec(cases_dir / "B21_single_point.vec")
+
+    assert queries.neighbours_blocker(space) == ONE_VECTOR
+    assert queries.neighbours_blocker(space, "euclidean") == ONE_VECTOR
+    assert queries.neighbors(space, "only").results == ()
+
+
+def test_neighbours_blocker_counts_usable_rows():
+    vectors = np.array([[0, 0], [1, 2], [np.nan, 1]], dtype=np.float32)
+    space = Space(["zero", "one", "nan"], vectors)
+
+    assert queries.neighbours_blocker(space) == (
+        "only 1 of 3 vectors are finite and non-zero; cosine neighbours need at least 2"
+    )
+    assert queries.neighbours_blocker(space, "euclidean") is None
+    with pytest.raises(ValueError, match="metric='l1' is not one of"):
+        queries.neighbours_blocker(space, "l1")
