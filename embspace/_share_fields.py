@@ -110,11 +110,17 @@ def _whole(raw: Any) -> int | None:
 
 
 def _clamp(name: str, value: Any, lo: Any, hi: Any) -> tuple[Any, str | None]:
-    if value < lo:
-        return lo, f"{name}={show(value, 24)} is below the minimum {lo}; using {lo}"
-    if value > hi:
-        return hi, f"{name}={show(value, 24)} is above the maximum {hi}; using {hi}"
-    return value, None
+    if lo <= value <= hi:
+        return value, None
+    bound = lo if value < lo else hi
+    return bound, (
+        f"{name}={show(value, 24)} is not between {_num(lo)} and {_num(hi)}; "
+        f"using {_num(bound)}"
+    )
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class Number(Kind):
@@ -164,7 +170,7 @@ class Text(Kind):
 
     def _problem(self, value: str) -> str | None:
         if len(value) > self.max_len:
-            return f"is longer than {self.max_len} characters"
+            return f"is not at most {self.max_len} characters long"
         if self.pattern is not None and not self.pattern.fullmatch(value):
             return "is not a valid id (lower-case letters, digits, single hyphens)"
         return None
@@ -232,7 +238,10 @@ class Keys(Kind):
     def parse(self, name: str, raw: Any) -> tuple[tuple[str, ...], str | None]:
         if isinstance(raw, str):
             if len(raw) > self.max_count * (self.max_len + 1) * 3:
-                raise FieldError(f"{name} is {len(raw)} characters long; too long")
+                raise FieldError(
+                    f"{name}=({len(raw):,} characters) is not a list of at most "
+                    f"{self.max_count} keys"
+                )
             items: list[Any] = decode_keys(raw)
         elif isinstance(raw, (list, tuple)):
             items = list(raw)
@@ -242,15 +251,47 @@ class Keys(Kind):
         keys = [k for k in items if isinstance(k, str) and 0 < len(k) <= self.max_len]
         notes = []
         if len(keys) < len(items):
-            notes.append(f"dropped {len(items) - len(keys)} empty or overlong keys")
+            bad = len(items) - len(keys)
+            notes.append(
+                f"{name}=({bad} empty or overlong keys) is not allowed (keys of 1 "
+                f"to {self.max_len} characters); using the other {len(keys)}"
+            )
         if len(keys) > self.max_count:
-            notes.append(f"kept the first {self.max_count} of {len(keys)} keys")
+            notes.append(
+                f"{name}=({len(keys)} keys) is not at most {self.max_count} keys; "
+                f"using the first {self.max_count}"
+            )
             keys = keys[: self.max_count]
-        note = f"{name}: " + "; ".join(notes) if notes else None
-        return tuple(keys), note
+        return tuple(keys), "\n".join(notes) or None
 
     def encode(self, value: Any) -> str:
         return encode_keys(value)
+
+
+class KeyTuple(Keys):
+    """Exactly ``count`` non-empty keys, or none (the page's default)."""
+
+    def __init__(self, count: int, max_len: int, *, meaning: str) -> None:
+        # One key more than ``count`` is kept by parsing, so too many are refused.
+        super().__init__(count + 1, max_len)
+        self.count, self.meaning = count, meaning
+
+    def check(self, name: str, value: Any) -> tuple[str, ...]:
+        keys = super().check(name, value)
+        if keys and len(keys) != self.count:
+            raise ValueError(
+                f"{name} holds {len(keys)} keys; expected none or {self.count} "
+                f"({self.meaning})"
+            )
+        return keys
+
+    def parse(self, name: str, raw: Any) -> tuple[tuple[str, ...], str | None]:
+        keys, note = super().parse(name, raw)
+        if keys and len(keys) != self.count:
+            raise FieldError(
+                f"{name}={show(raw)} is not {self.count} keys ({self.meaning})"
+            )
+        return keys, note
 
 
 def encode_keys(keys: Sequence[str]) -> str:

@@ -33,6 +33,7 @@ from embspace._share_fields import (
     Flag,
     Integer,
     Keys,
+    KeyTuple,
     Kind,
     Number,
     Text,
@@ -42,9 +43,11 @@ from embspace._share_fields import (
 )
 
 __all__ = [
+    "ANALOGY_VIEWS",
     "DATASET_ID",
     "DEFAULT_DATASET",
     "PAGES",
+    "MAX_LINK_WORDS",
     "URL_BUDGET",
     "ViewState",
     "decode_keys",
@@ -68,6 +71,9 @@ DATASET_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PAGES = ("explore", "analogies", "word-sets", "evaluate", "train", "upload", "about")
 URL_BUDGET = 1800
 VIEW_PARAM = "view"
+MAX_LINK_WORDS = 200
+USING_DEFAULTS = "using the default view"
+ANALOGY_VIEWS = ("plane", "pca")
 
 _KINDS: dict[str, Kind] = {
     "dataset": Text(64, pattern=DATASET_ID),
@@ -93,7 +99,9 @@ _KINDS: dict[str, Kind] = {
     "isolate": Flag(),
     "search": Text(200),
     "regex": Flag(),
-    "words": Keys(200, 500),
+    "words": Keys(MAX_LINK_WORDS, 500),
+    "analogy_view": Choice(ANALOGY_VIEWS),
+    "axes": KeyTuple(4, 500, meaning="x from, x minus, y from, y minus"),
 }
 
 
@@ -148,7 +156,13 @@ class ViewState:
     regex : bool
         Whether ``search`` is a regular expression.
     words : tuple of str
-        Keys of the word-sets page.
+        Keys of the word-sets page, at most ``MAX_LINK_WORDS``.
+    analogy_view : str
+        The Analogies page's drawing: ``plane`` (the plane of the analogy) or
+        ``pca`` (PCA of the map).
+    axes : tuple of str
+        The word-sets page's axes ``(x from, x minus, y from, y minus)``;
+        empty for the page's default axes.
     """
 
     dataset: str = DEFAULT_DATASET
@@ -175,6 +189,8 @@ class ViewState:
     search: str = ""
     regex: bool = False
     words: tuple[str, ...] = ()
+    analogy_view: str = "plane"
+    axes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name, kind in _KINDS.items():
@@ -268,7 +284,7 @@ def from_query_params(
         return _read_params(params, store)
     except Exception as error:  # a link must never break the page
         logger.exception("could not read query parameters")
-        note = f"could not read the link ({type(error).__name__}); showing defaults"
+        note = f"the link is not readable ({type(error).__name__}); {USING_DEFAULTS}"
         return ViewState(), [note]
 
 
@@ -281,13 +297,19 @@ def _read_params(params: Mapping[str, Any], store: Any) -> tuple[ViewState, list
         base = _load_saved(flat.pop(VIEW_PARAM), store, warnings)
 
     unknown = [name for name in flat if name not in _KINDS]
-    if unknown:
-        names = ", ".join(show(name, 30) for name in unknown[:5])
-        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        warnings.append(f"ignored unknown link parameters: {names}{more}")
+    for name in unknown[:5]:
+        value = show(flat[name], 30)
+        warnings.append(f"{_name(name)}={value} is not a link parameter; ignored")
+    if len(unknown) > 5:
+        warnings.append(f"{len(unknown) - 5} more unknown link parameters; ignored")
 
     fields = {name: raw for name, raw in flat.items() if name in _KINDS}
     return read_fields(fields, base=base, warnings=warnings), warnings
+
+
+def _name(name: str) -> str:
+    """A parameter's name as written in warnings: quoted unless a field's."""
+    return name if name in _KINDS or name == VIEW_PARAM else show(name, 30)
 
 
 def _flatten(params: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
@@ -301,8 +323,8 @@ def _flatten(params: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
                 continue
             if len(value) > 1:
                 warnings.append(
-                    f"parameter {show(name, 30)} is repeated {len(value)} times; "
-                    "using the last value"
+                    f"{_name(name)}=({len(value)} values) is not one value; "
+                    f"using the last, {show(value[-1])}"
                 )
             value = value[-1]
         flat[name] = value
@@ -314,14 +336,16 @@ def _load_saved(view_id: Any, store: Any, warnings: list[str]) -> ViewState:
 
     if not isinstance(view_id, str) or not views.is_view_id(view_id):
         warnings.append(
-            f"view={show(view_id)} is not a valid view id; showing defaults"
+            f"view={show(view_id)} is not a valid view id; {USING_DEFAULTS}"
         )
         return DEFAULTS
 
     store = views.default_store() if store is None else store
     state = store.load(view_id)
     if state is None:
-        warnings.append(f"saved view {view_id!r} was not found; showing defaults")
+        warnings.append(
+            f"view={show(view_id)} is not a view saved on this server; {USING_DEFAULTS}"
+        )
         return DEFAULTS
     return state
 
@@ -358,11 +382,12 @@ def read_fields(
         try:
             value, note = kind.parse(name, raw)
         except FieldError as error:
-            fallback = show(getattr(base, name))
+            default = getattr(base, name)
+            fallback = show(default) if default != () else "none"
             warnings.append(f"{error}; using {fallback}")
             continue
         if note:
-            warnings.append(note)
+            warnings.extend(note.splitlines())
         values[name] = value
 
     state = dataclasses.replace(base, **values)
@@ -377,7 +402,7 @@ def _check_search(state: ViewState, warnings: list[str]) -> ViewState:
         return state
     warnings.append(
         f"search={show(state.search)} is not a valid regular expression "
-        f"({error}); search cleared"
+        f"({error}); using ''"
     )
     return dataclasses.replace(state, search="")
 
@@ -437,7 +462,10 @@ def validate_against(
     state = _check_keys(state, space, warnings)
     known_color = color_options is None or state.color_by in color_options
     if state.color_by and not known_color:
-        warnings.append(f"color_by={show(state.color_by)} is not available here")
+        warnings.append(
+            f"color_by={show(state.color_by)} is not a colouring of "
+            f"{state.dataset}; using ''"
+        )
         state = dataclasses.replace(state, color_by="")
     return state, warnings
 
@@ -452,7 +480,11 @@ def _load_space(
         except Exception as error:
             logger.exception("could not load dataset %r", dataset_id)
             message = str(error).splitlines()[0] if str(error) else ""
-            warnings.append(f"dataset {dataset_id!r} could not be loaded ({message})")
+            fallback = "no dataset" if dataset_id == DEFAULT_DATASET else "the default"
+            warnings.append(
+                f"dataset={show(dataset_id)} is not loadable ({message}); "
+                f"using {fallback}"
+            )
     return state, None
 
 
@@ -484,8 +516,8 @@ def _check_dataset(
         return state
 
     warnings.append(
-        f"dataset {state.dataset!r} is not available on this server; "
-        f"showing {DEFAULT_DATASET}"
+        f"dataset={show(state.dataset)} is not a dataset on this server; "
+        f"using {DEFAULT_DATASET!r}"
     )
     return dataclasses.replace(state, dataset=DEFAULT_DATASET)
 
@@ -494,40 +526,67 @@ def _check_keys(state: ViewState, space: Space, warnings: list[str]) -> ViewStat
     changes: dict[str, Any] = {}
     for name in ("query", "a", "b", "c"):
         key = getattr(state, name)
-        if key and (problem := _key_problem(space, key)):
-            warnings.append(f"{name}: {problem}; cleared")
+        if key and (problem := _key_problem(space, key)) is not None:
+            warnings.append(
+                f"{name}={show(key)} is not a key of {state.dataset}{problem}; using ''"
+            )
             changes[name] = ""
 
     if state.expr and (problem := _expression_problem(space, state.expr)):
-        warnings.append(f"expr: {problem}; cleared")
+        warnings.append(
+            f"expr={show(state.expr)} is not an expression of known keys "
+            f"({problem}); using ''"
+        )
         changes["expr"] = ""
 
-    for name, exact in (("selected", True), ("words", False)):
-        keys = getattr(state, name)
-        kept = tuple(key for key in keys if _known(space, key, exact=exact))
-        if len(kept) < len(keys):
-            dropped = [key for key in keys if key not in kept]
-            listed = ", ".join(show(key, 20) for key in dropped[:3])
-            more = ", ..." if len(dropped) > 3 else ""
-            warnings.append(
-                f"{name}: dropped {len(dropped)} unknown keys ({listed}{more})"
-            )
-            changes[name] = kept
-
+    changes.update(_check_key_lists(state, space, warnings))
     if state.restrict_vocab is not None and state.restrict_vocab > space.n_keys:
         warnings.append(
-            f"restrict_vocab={state.restrict_vocab} is above the {space.n_keys} "
-            f"keys of {state.dataset}; using all keys"
+            f"restrict_vocab={state.restrict_vocab} is not at most the "
+            f"{space.n_keys} keys of {state.dataset}; using none (all keys)"
         )
         changes["restrict_vocab"] = None
     return dataclasses.replace(state, **changes) if changes else state
 
 
+def _check_key_lists(
+    state: ViewState, space: Space, warnings: list[str]
+) -> dict[str, tuple[str, ...]]:
+    changes = {}
+    for name, exact in (("selected", True), ("words", False)):
+        keys = getattr(state, name)
+        kept = tuple(key for key in keys if _known(space, key, exact=exact))
+        if len(kept) < len(keys):
+            dropped = [key for key in keys if key not in kept]
+            using = f"the other {len(kept)} of {len(keys)} keys"
+            warnings.append(_not_keys(name, dropped, state.dataset, using))
+            changes[name] = kept
+
+    unknown = [key for key in state.axes if not _known(space, key, exact=False)]
+    if unknown:
+        warnings.append(_not_keys("axes", unknown, state.dataset, "the default axes"))
+        changes["axes"] = ()
+    return changes
+
+
+def _not_keys(name: str, keys: list[str], dataset: str, using: str) -> str:
+    listed = ", ".join(show(key, 20) for key in keys[:3])
+    more = ", ..." if len(keys) > 3 else ""
+    verb = "is not a key" if len(keys) == 1 else "are not keys"
+    return f"{name}=({listed}{more}) {verb} of {dataset}; using {using}"
+
+
 def _key_problem(space: Space, key: str) -> str | None:
+    """``None`` for a known key; else ``""`` or ``" (closest: ...)"``."""
+    from embspace.space import UnknownKeyError
+
     try:
         space.resolve(key)
-    except KeyError as error:
-        return str(error)
+    except UnknownKeyError as error:
+        closest = ", ".join(error.suggestions)
+        return f" (closest: {closest})" if closest else ""
+    except KeyError:
+        return ""
     return None
 
 
@@ -544,8 +603,8 @@ def _expression_problem(space: Space, text: str) -> str | None:
         return str(error)
     for key in positive + negative:
         problem = _key_problem(space, key)
-        if problem:
-            return problem
+        if problem is not None:
+            return f"unknown key {key!r}{problem}"
     return None
 
 

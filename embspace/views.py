@@ -25,6 +25,7 @@ from contextlib import closing
 from pathlib import Path
 
 from embspace import config
+from embspace._share_fields import show
 from embspace.share import ViewState, read_fields
 
 logger = logging.getLogger(__name__)
@@ -210,9 +211,11 @@ def view_from_json(text: str | bytes) -> tuple[ViewState, list[str]]:
     names = {field.name for field in dataclasses.fields(ViewState)}
     unknown = sorted(name for name in document if name not in names | {VIEW_FORMAT})
     warnings: list[str] = []
-    if unknown:
-        listed = ", ".join(repr(name[:30]) for name in unknown[:5])
-        warnings.append(f"view file: ignored unknown fields {listed}")
+    for name in unknown[:5]:
+        value = show(document[name], 30)
+        warnings.append(f"{show(name, 30)}={value} is not a view field; ignored")
+    if len(unknown) > 5:
+        warnings.append(f"{len(unknown) - 5} more unknown view fields; ignored")
 
     fields = {name: value for name, value in document.items() if name in names}
     state = read_fields(fields, warnings=warnings)

@@ -96,7 +96,7 @@ def check(state: ViewState) -> tuple[ViewState, list[str]]:
         )
     except Exception as error:  # a link must never break the page
         logger.exception("could not check a view")
-        note = f"could not check the view ({type(error).__name__}); showing defaults"
+        note = f"view is not checkable ({type(error).__name__}); using the default view"
         return ViewState(page=state.page), [note]
     return state, warnings + more
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import string
 from urllib.parse import parse_qs, quote, urlencode
 
@@ -90,6 +91,8 @@ def random_state(rng: random.Random) -> ViewState:
         search=random_text(rng),
         regex=False,
         words=tuple(random_text(rng) for _ in range(rng.randint(0, 10))),
+        analogy_view=rng.choice(share.ANALOGY_VIEWS),
+        axes=rng.choice([(), tuple(random_text(rng) for _ in range(4))]),
     )
 
 
@@ -142,6 +145,8 @@ CHANGED = {
     "search": "^k.*g$",
     "regex": True,
     "words": ("a,b", "%2C", "c"),
+    "analogy_view": "pca",
+    "axes": ("good", "bad,", "%", "日本"),
 }
 
 
@@ -173,24 +178,54 @@ def test_selected_keys_survive_commas_and_percent_signs():
 @pytest.mark.parametrize(
     ("params", "name", "expected", "pattern"),
     [
-        ({"topn": "-3"}, "topn", 1, "topn=-3 is below the minimum 1"),
+        ({"topn": "-3"}, "topn", 1, "topn=-3 is not between 1 and 100; using 1"),
         ({"topn": "abc"}, "topn", 10, "topn='abc' is not a whole number"),
         ({"topn": "1_0"}, "topn", 10, "not a whole number"),
-        ({"dims": "7"}, "dims", 3, "dims=7 is above the maximum 3"),
+        ({"dims": "7"}, "dims", 3, "dims=7 is not between 2 and 3; using 3"),
         ({"limit": "1e99"}, "limit", 5000, "limit='1e99' is not a whole number"),
-        ({"limit": "9" * 40}, "limit", 100_000, "above the maximum 100000"),
+        (
+            {"limit": "9" * 40},
+            "limit",
+            100_000,
+            "is not between 100 and 100000; using 100000",
+        ),
         ({"min_dist": "nan"}, "min_dist", 0.1, "not a finite number"),
         ({"min_dist": "1e999"}, "min_dist", 0.1, "not a finite number"),
-        ({"perplexity": "1000"}, "perplexity", 100.0, "above the maximum 100"),
+        (
+            {"perplexity": "1000"},
+            "perplexity",
+            100.0,
+            "is not between 2 and 100; using 100",
+        ),
         ({"projection": "rm -rf"}, "projection", "pca", "not one of pca, umap"),
         ({"metric": "COSINE"}, "metric", "cosine", "not one of cosine"),
         ({"page": "../admin"}, "page", "explore", "not one of explore"),
         ({"regex": "maybe"}, "regex", False, "is not 1 or 0"),
-        ({"restrict_vocab": "0"}, "restrict_vocab", 1, "below the minimum 1"),
-        ({"random_state": "-1"}, "random_state", 0, "below the minimum 0"),
-        ({"query": "x" * 100_000}, "query", "", "longer than 500 characters"),
+        (
+            {"restrict_vocab": "0"},
+            "restrict_vocab",
+            1,
+            "is not between 1 and 1000000000; using 1",
+        ),
+        (
+            {"random_state": "-1"},
+            "random_state",
+            0,
+            "is not between 0 and 4294967295; using 0",
+        ),
+        (
+            {"query": "x" * 100_000},
+            "query",
+            "",
+            "is not at most 500 characters long; using ''",
+        ),
         ({"dataset": "../../etc/passwd"}, "dataset", "glove-6b-50d", "not a valid id"),
-        ({"topn": ["5", "7"]}, "topn", 7, "'topn' is repeated 2 times"),
+        (
+            {"topn": ["5", "7"]},
+            "topn",
+            7,
+            "topn=(2 values) is not one value; using the last, '7'",
+        ),
     ],
 )
 def test_tampered_parameter_gives_a_warning_and_a_safe_value(
@@ -210,7 +245,8 @@ def test_unknown_parameter_names_are_ignored_with_one_warning():
 
     assert state == ViewState(topn=20)
     assert warnings == [
-        "ignored unknown link parameters: 'zz0', 'zz1', 'zz2', 'zz3', 'zz4' and 3 more"
+        *(f"'zz{i}'='1' is not a link parameter; ignored" for i in range(5)),
+        "3 more unknown link parameters; ignored",
     ]
 
 
@@ -226,7 +262,10 @@ def test_overlong_keys_are_dropped_from_the_selection():
     state, warnings = from_query_params({"selected": share.encode_keys(keys)})
 
     assert state.selected == ("ok", "fine")
-    assert warnings == ["selected: dropped 1 empty or overlong keys"]
+    assert warnings == [
+        "selected=(1 empty or overlong keys) is not allowed (keys of 1 to 500 "
+        "characters); using the other 2"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -350,7 +389,7 @@ def test_parameters_next_to_a_view_id_override_it(tmp_path):
 @pytest.mark.parametrize(
     ("view_id", "pattern"),
     [
-        ("AAAAAAAAAAAA", "saved view 'AAAAAAAAAAAA' was not found"),
+        ("AAAAAAAAAAAA", "view='AAAAAAAAAAAA' is not a view saved on this server"),
         ("../../etc/passwd", "is not a valid view id"),
         ("x' OR '1'='1", "is not a valid view id"),
     ],
@@ -377,8 +416,8 @@ def test_unknown_dataset_falls_back_to_the_default(glove):
 
     assert checked == dataclasses.replace(state, dataset="glove-6b-50d")
     assert warnings == [
-        "dataset 'u-0123456789abcdef0123' is not available on this server; "
-        "showing glove-6b-50d"
+        "dataset='u-0123456789abcdef0123' is not a dataset on this server; "
+        "using 'glove-6b-50d'"
     ]
 
 
@@ -412,13 +451,21 @@ def test_unknown_keys_are_cleared_or_dropped_with_suggestions(glove):
     assert checked.selected == ("queen",)
     assert checked.words == ("paris",)
     closest = glove.suggest("kingg")
-    assert (
-        warnings[0]
-        == f"query: unknown key 'kingg'; closest: {', '.join(closest)}; cleared"
+    assert warnings[0] == (
+        f"query='kingg' is not a key of glove-6b-50d (closest: {', '.join(closest)})"
+        "; using ''"
     )
-    assert warnings[2].startswith("expr: unknown key 'qqqzzzxx'")
-    assert warnings[3] == "selected: dropped 2 unknown keys ('King', 'qqqzzzxx')"
-    assert warnings[4] == "words: dropped 1 unknown keys ('qqqzzzxx')"
+    assert warnings[2].startswith(
+        "expr='king - qqqzzzxx' is not an expression of known keys (unknown key "
+        "'qqqzzzxx'"
+    )
+    assert warnings[3] == (
+        "selected=('King', 'qqqzzzxx') are not keys of glove-6b-50d; "
+        "using the other 1 of 3 keys"
+    )
+    assert warnings[4] == (
+        "words=('qqqzzzxx') is not a key of glove-6b-50d; using the other 1 of 2 keys"
+    )
 
 
 def test_restrict_vocab_above_the_number_of_keys_is_dropped(glove):
@@ -427,7 +474,10 @@ def test_restrict_vocab_above_the_number_of_keys_is_dropped(glove):
     checked, warnings = validate_against(state, glove)
 
     assert checked.restrict_vocab is None
-    assert f"above the {glove.n_keys} keys" in warnings[0]
+    assert warnings == [
+        f"restrict_vocab={glove.n_keys + 1} is not at most the {glove.n_keys} keys "
+        "of glove-6b-50d; using none (all keys)"
+    ]
 
 
 def test_loader_is_called_with_the_checked_dataset(glove):
@@ -444,7 +494,10 @@ def test_loader_is_called_with_the_checked_dataset(glove):
 
     assert calls == ["u-0123456789abcdef0123", "glove-6b-50d"]
     assert (checked.dataset, checked.query) == ("glove-6b-50d", "")
-    assert "could not be loaded (stored file is damaged)" in warnings[0]
+    assert warnings[0] == (
+        "dataset='u-0123456789abcdef0123' is not loadable (stored file is damaged); "
+        "using the default"
+    )
 
 
 def test_color_by_outside_the_options_is_cleared(glove):
@@ -453,7 +506,9 @@ def test_color_by_outside_the_options_is_cleared(glove):
     checked, warnings = validate_against(state, glove, color_options={"cluster"})
 
     assert checked.color_by == ""
-    assert warnings == ["color_by='secret' is not available here"]
+    assert warnings == [
+        "color_by='secret' is not a colouring of glove-6b-50d; using ''"
+    ]
 
 
 def test_describe_view_names_dataset_query_and_method():
@@ -468,3 +523,81 @@ def test_describe_view_names_dataset_query_and_method():
         "method: 3CosMul",
     ]
     assert lines[-1].startswith("map: PCA 2-D of 5000 keys")
+
+
+# -- one form for every warning, new fields -------------------------------------------
+
+WARNING_FORM = re.compile(r"^\S+=.+ (is|are) not .+; (using .+|ignored)$")
+
+
+def test_every_link_warning_says_field_value_rule_and_replacement(glove, tmp_path):
+    params = {
+        "topn": ["5", "999"],
+        "dims": "7",
+        "limit": "lots",
+        "query": "x" * 600,
+        "selected": share.encode_keys(["ok", "", "y" * 501, "qqqzzzxx"]),
+        "words": share.encode_keys([f"w{i}" for i in range(share.MAX_LINK_WORDS + 1)]),
+        "search": "([",
+        "regex": "1",
+        "a": "kingg",
+        "expr": "king - qqqzzzxx",
+        "color_by": "secret",
+        "restrict_vocab": str(glove.n_keys + 1),
+        "analogy_view": "tsne",
+        "axes": "he,she,rich",
+        "view": "AAAAAAAAAAAA",
+        "dataset": "u-0123456789abcdef0123",
+        "evil": "1",
+    }
+    state, warnings = from_query_params(params, store=ViewStore(tmp_path / "v.sqlite3"))
+    _, more = validate_against(state, glove, color_options={"cluster"})
+
+    assert len(warnings) == 12 and len(more) == 7
+    for warning in warnings + more:
+        assert WARNING_FORM.match(warning), warning
+
+
+def test_analogy_view_and_axes_round_trip():
+    state = ViewState(
+        page="analogies", analogy_view="pca", axes=("good", "bad", "old", "new")
+    )
+
+    params = to_query_params(state)
+
+    assert params == {
+        "page": "analogies",
+        "analogy_view": "pca",
+        "axes": "good,bad,old,new",
+    }
+    assert from_query_params(through_url(params)) == (state, [])
+
+
+@pytest.mark.parametrize(
+    ("raw", "pattern"),
+    [
+        ("he,she,rich", r"^axes='he,she,rich' is not 4 keys \(x from, x minus"),
+        ("a,b,c,d,e", r"^axes='a,b,c,d,e' is not 4 keys"),
+    ],
+)
+def test_axes_need_four_keys(raw, pattern):
+    state, warnings = from_query_params({"axes": raw})
+
+    assert state.axes == ()
+    assert len(warnings) == 1 and re.match(pattern, warnings[0])
+
+
+def test_axes_with_an_unknown_key_fall_back_to_the_default(glove):
+    state = ViewState(axes=("he", "she", "rich", "qqqzzzxx"))
+
+    checked, warnings = validate_against(state, glove)
+
+    assert checked.axes == ()
+    assert warnings == [
+        "axes=('qqqzzzxx') is not a key of glove-6b-50d; using the default axes"
+    ]
+
+
+def test_view_state_rejects_three_axes():
+    with pytest.raises(ValueError, match=r"axes holds 3 keys; expected none or 4"):
+        ViewState(axes=("a", "b", "c"))

@@ -215,10 +215,12 @@ def test_tampered_link_opens_with_plain_warnings_and_defaults():
     warnings = _warnings(at)
     assert "not a valid view id" in warnings
     assert "dataset" in warnings and "not a valid id" in warnings
-    assert "ignored unknown link parameters" in warnings
-    assert "above the maximum 100" in warnings
-    assert "unknown key 'qqqzzzx'" in warnings
+    assert "Link: 'evil'='1' is not a link parameter; ignored" in warnings
+    assert "Link: topn=9999 is not between 1 and 100; using 100" in warnings
+    assert "Link: query='qqqzzzx' is not a key of glove-6b-50d" in warnings
     assert "not a valid regular expression" in warnings
+    for line in warnings.splitlines():
+        assert re.match(r"^Link: \S+=.+ (is|are) not .+; (using .+|ignored)$", line)
     # Quoted link values are escaped, not rendered as Markdown or HTML.
     raw = _raw_warnings(at)
     assert r"\*\*bold\*\* \[x\]\(javascript" in raw
@@ -241,7 +243,7 @@ def test_tampered_link_opens_with_plain_warnings_and_defaults():
 
 def test_warnings_show_once():
     at = _open({"query": "qqqzzzx"})
-    assert "unknown key 'qqqzzzx'" in _warnings(at)
+    assert "query='qqqzzzx' is not a key" in _warnings(at)
 
     at.text_input(key="query").set_value("queen").run()
     assert "qqqzzzx" not in _warnings(at)
@@ -257,7 +259,7 @@ def test_limit_above_the_slider_is_clamped_with_a_warning():
 def test_unknown_stored_dataset_falls_back_to_the_default():
     at = _open({"dataset": "u-0123456789abcdef0123", "query": "paris"})
 
-    assert "'u-0123456789abcdef0123' is not available" in _warnings(at)
+    assert "dataset='u-0123456789abcdef0123' is not a dataset" in _warnings(at)
     assert at.session_state["dataset_id"] == share.DEFAULT_DATASET
     assert at.text_input(key="query").value == "paris"
 

@@ -221,9 +221,10 @@ def test_bad_fields_in_a_view_file_give_warnings():
 
     assert state == ViewState(topn=100, selected=("ok",), min_dist=0.5)
     assert warnings == [
-        "view file: ignored unknown fields '__class__'",
-        "topn=1000 is above the maximum 100; using 100",
+        "'__class__'='os.system' is not a view field; ignored",
+        "topn=1000 is not between 1 and 100; using 100",
         "dataset='../../etc' is not a valid id (lower-case letters, digits, "
         "single hyphens); using 'glove-6b-50d'",
-        "selected: dropped 3 empty or overlong keys",
+        "selected=(3 empty or overlong keys) is not allowed (keys of 1 to 500 "
+        "characters); using the other 1",
     ]
