@@ -148,6 +148,7 @@ def load_glove() -> Space:
         vectors,
         name=DEFAULT_DATASET,
         fingerprint=GLOVE_FINGERPRINT,
+        frequency_ordered=True,
     )
 
 

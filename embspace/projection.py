@@ -1,214 +1,81 @@
-"""Projections of a space to two or three dimensions: PCA, UMAP, t-SNE, axes.
+"""Projections of a space to two or three dimensions: PCA, UMAP, t-SNE, raw.
 
-A projection runs over a subset of rows (the first ``limit`` keys by frequency
-plus any keys the user is looking at), leaves out rows that cannot be projected
-(zero or non-finite vectors) and names them, and clamps parameters that do not
-fit the data (components, perplexity, neighbours) with a note instead of
-failing. Fitted coordinates are cached on disk by content (see
+A projection runs over a subset of rows (see :mod:`embspace.projection_rows`:
+the first ``limit`` keys of a space in frequency order, an even sample of any
+other, plus any keys the user is looking at), leaves out rows that cannot be
+projected and names them, and clamps parameters that do not fit the data
+(components, perplexity, neighbours) with a note instead of failing. Data
+with at most 3 dimensions can be shown as it is (``method="raw"``; 1-D data
+as a strip). Fitted coordinates are cached on disk by content (see
 :mod:`embspace.projection_cache`).
 
-UMAP's numba kernels are compiled with ``cache=True`` so that the compilation
-is paid once per installation (the cache lives under the data directory, see
-:func:`embspace.config.configure_numba`). Its neighbour graph is computed
-exactly here, which also keeps pynndescent's uncacheable kernels out of the
-way.
+This module is the public face of the projection modules: row choice and
+guards (:mod:`embspace.projection_rows`), UMAP (:mod:`embspace.projection_umap`)
+and word axes (:mod:`embspace.projection_axes`) are importable from here.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sys
-import threading
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Sequence
 from importlib import metadata
 
 import numpy as np
 
 from embspace import projection_cache
+from embspace.projection_axes import word_axes
+from embspace.projection_base import (
+    MAX_NAMED,
+    Projection,
+    check_choice,
+    check_int,
+    left_out_note,
+    read_only,
+)
 from embspace.projection_cache import Entry
+from embspace.projection_rows import (
+    FITTED,
+    RAW_LIMIT,
+    SAMPLES,
+    availability,
+    blocker,
+    default_method,
+    raw_coordinates,
+    sample_kind,
+    sampling_note,
+    select,
+    select_rows,
+    unknown_note,
+)
+from embspace.projection_umap import exact_knn, fit_umap, warm_up
 from embspace.space import Space
 
 logger = logging.getLogger(__name__)
 
-METHODS = ("pca", "umap", "tsne")
+METHODS = (*FITTED, "raw")
 METRICS = ("cosine", "euclidean")
-SAMPLES = ("first", "random")
-RAW_LIMIT = 100_000
-MAX_NAMED = 5
 
 _LIBRARIES = {"pca": "scikit-learn", "tsne": "scikit-learn", "umap": "umap-learn"}
-_UMAP_LOCK = threading.Lock()
 
-
-@dataclass(frozen=True)
-class Projection:
-    """Coordinates of some rows of a space in 1, 2 or 3 dimensions.
-
-    Attributes
-    ----------
-    method : str
-        ``pca``, ``umap``, ``tsne``, ``axes`` or ``raw``.
-    n_components : int
-        Number of coordinates per row, as actually used (may be clamped).
-    indices : numpy.ndarray
-        Row ids into the space, int64, read-only.
-    keys : list of str
-        The keys of those rows.
-    coords : numpy.ndarray
-        Float32 array of shape ``(n_rows, n_components)``, read-only.
-    params : dict
-        Effective parameters after clamping (json-safe).
-    explained_variance_ratio : numpy.ndarray or None
-        Share of the variance on each PCA component; PCA only, read-only.
-    notes : tuple of str
-        What the user should know: clamps, rows left out, sampling.
-    """
-
-    method: str
-    n_components: int
-    indices: np.ndarray
-    keys: list[str]
-    coords: np.ndarray
-    params: dict
-    explained_variance_ratio: np.ndarray | None = None
-    notes: tuple[str, ...] = ()
-
-
-# -- choosing rows ------------------------------------------------------------------
-
-
-def select_rows(
-    space: Space,
-    *,
-    limit: int = 5000,
-    extra_keys: Sequence[str] = (),
-    sample: str = "first",
-    random_state: int = 42,
-) -> np.ndarray:
-    """Rows to project: ``limit`` valid rows plus the rows of ``extra_keys``.
-
-    Parameters
-    ----------
-    space : Space
-        The vectors.
-    limit : int
-        How many valid (finite, non-zero) rows to take.
-    extra_keys : sequence of str
-        Keys added even beyond the limit (resolved with
-        :meth:`Space.resolve`; unknown keys are ignored).
-    sample : {"first", "random"}
-        ``first`` takes the first rows in row (frequency) order; ``random``
-        draws them evenly from the whole space, seeded by ``random_state``.
-    random_state : int
-        Seed for ``sample="random"``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Sorted, unique int64 row ids.
-    """
-    rows, _, _ = _select(space, limit, extra_keys, sample, random_state)
-    return rows
-
-
-def _select(
-    space: Space, limit: int, extra_keys: Sequence[str], sample: str, random_state: int
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Rows, the invalid rows passed over, and the unknown extra keys."""
-    _check_int("limit", limit, minimum=1)
-    _check_choice("sample", sample, SAMPLES)
-    if isinstance(extra_keys, str):
-        raise TypeError("extra_keys must be a sequence of keys, not one string")
-
-    valid = np.flatnonzero(space.valid)
-    if sample == "first" or limit >= valid.size:
-        base = valid[:limit]
-    else:
-        rng = np.random.default_rng(random_state)
-        base = np.sort(rng.choice(valid, size=limit, replace=False))
-
-    # Invalid rows inside the part of the space that was looked at.
-    invalid = np.flatnonzero(~space.valid)
-    if sample == "first" and base.size == limit and base.size:
-        invalid = invalid[invalid < base[-1]]
-
-    extra, unknown = _resolve_extra(space, extra_keys)
-    rows = np.union1d(base, extra).astype(np.int64)
-    return rows, invalid, unknown
-
-
-def _resolve_extra(space: Space, keys: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    found, unknown = [], []
-    for key in keys:
-        try:
-            found.append(space.resolve(key).index)
-        except KeyError:
-            unknown.append(key)
-    return np.asarray(found, dtype=np.int64), unknown
-
-
-# -- what can be projected ----------------------------------------------------------
-
-
-def availability(space: Space, *, n_rows: int | None = None) -> dict[str, str | None]:
-    """Which methods and views can run on a space, and why not.
-
-    Parameters
-    ----------
-    space : Space
-        The vectors.
-    n_rows : int, optional
-        How many rows the projection would take (the ``limit``); all valid
-        rows when not given.
-
-    Returns
-    -------
-    dict
-        For each of ``pca``, ``umap``, ``tsne``, ``2d`` and ``3d``: ``None`` if
-        usable, else the reason in one sentence.
-    """
-    rows = select_rows(space, limit=n_rows or max(space.n_keys, 1))
-    reason = _blocker(space, rows)
-    result: dict[str, str | None] = dict.fromkeys((*METHODS, "2d", "3d"), reason)
-    if reason is not None:
-        return result
-
-    n_points, n_dims = rows.size, space.n_dims
-    if n_dims < 2:
-        reason = "the data has only 1 dimension; show its raw values instead"
-        return dict.fromkeys(result, reason)
-    if n_dims < 3:
-        result["3d"] = "the data has only 2 dimensions"
-    elif n_points < 3:
-        result["3d"] = f"a 3-D view needs at least 3 points; there are {n_points}"
-    if n_points < 3:
-        result["umap"] = f"UMAP needs at least 3 points; there are {n_points}"
-    return result
-
-
-def _blocker(space: Space, rows: np.ndarray) -> str | None:
-    """Why ``rows`` cannot be projected at all, or ``None``."""
-    if rows.size == 0 and space.n_keys and space.validity.zero.size == space.n_keys:
-        return "the data has no variance: every vector is zero"
-    if rows.size < 2:
-        found = "1 point" if rows.size == 1 else f"{rows.size} points"
-        return f"a projection needs at least 2 points; the data has {found} to show"
-    if not _has_variance(space.vectors, rows):
-        return f"the data has no variance: all {rows.size:,} points are identical"
-    return None
-
-
-def _has_variance(vectors: np.ndarray, rows: np.ndarray, chunk: int = 65536) -> bool:
-    first = vectors[rows[0]]
-    for start in range(0, rows.size, chunk):
-        block = vectors[rows[start : start + chunk]]
-        if np.any(block != first):
-            return True
-    return False
+__all__ = [
+    "MAX_NAMED",
+    "METHODS",
+    "METRICS",
+    "RAW_LIMIT",
+    "SAMPLES",
+    "Projection",
+    "availability",
+    "default_method",
+    "exact_knn",
+    "project",
+    "raw_coordinates",
+    "sample_kind",
+    "select_rows",
+    "tsne_threads",
+    "warm_up",
+    "word_axes",
+]
 
 
 # -- projections ----------------------------------------------------------------------
@@ -227,7 +94,7 @@ def project(
     min_dist: float = 0.1,
     metric: str = "cosine",
     perplexity: float = 30.0,
-    sample: str = "first",
+    sample: str = "auto",
     use_cache: bool = True,
 ) -> Projection:
     """Project rows of a space to 2 or 3 dimensions.
@@ -236,8 +103,10 @@ def project(
     ----------
     space : Space
         The vectors.
-    method : {"pca", "umap", "tsne"}
-        scikit-learn ``PCA``, umap-learn ``UMAP`` or scikit-learn ``TSNE``.
+    method : {"pca", "umap", "tsne", "raw"}
+        scikit-learn ``PCA``, umap-learn ``UMAP``, scikit-learn ``TSNE``, or
+        the coordinates themselves (data with at most 3 dimensions; 1-D data
+        becomes a strip along x).
     n_components : {2, 3}
         Requested dimensions; lowered to ``min(n_points, n_dims)`` with a note.
     limit, extra_keys, sample
@@ -265,19 +134,27 @@ def project(
         For a bad parameter, or when the data cannot be projected (fewer than
         2 points, no variance, one dimension); the message gives the reason.
     """
-    _check_choice("method", method, METHODS)
-    _check_choice("metric", metric, METRICS)
-    _check_int("random_state", random_state, minimum=0)
+    check_choice("method", method, METHODS)
+    check_choice("metric", metric, METRICS)
+    check_int("random_state", random_state, minimum=0)
     if n_components not in (2, 3):
         raise ValueError(f"n_components={n_components!r} must be 2 or 3")
 
     # 1. The rows, without those that cannot be projected.
     chosen, notes = _rows_to_project(
-        space, limit, extra_keys, rows, sample, random_state
+        space,
+        limit,
+        extra_keys,
+        rows,
+        sample,
+        random_state,
+        needs_direction=method in ("umap", "tsne") and metric == "cosine",
     )
-    reason = _blocker(space, chosen)
+    reason = blocker(space, chosen)
     if reason is not None:
         raise ValueError(reason)
+    if method == "raw":
+        return _raw(space, chosen, n_components, notes)
 
     # 2. Parameters that fit the data.
     n_used, params, clamp_notes = _effective_params(
@@ -298,11 +175,11 @@ def project(
     return Projection(
         method=method,
         n_components=n_used,
-        indices=_read_only(chosen),
+        indices=read_only(chosen),
         keys=[space.keys[i] for i in chosen],
-        coords=_read_only(entry.coords),
+        coords=read_only(entry.coords),
         params=params,
-        explained_variance_ratio=_read_only(entry.explained_variance_ratio),
+        explained_variance_ratio=read_only(entry.explained_variance_ratio),
         notes=tuple(notes) + entry.notes,
     )
 
@@ -314,20 +191,67 @@ def _rows_to_project(
     rows: Sequence[int] | np.ndarray | None,
     sample: str,
     random_state: int,
+    *,
+    needs_direction: bool,
 ) -> tuple[np.ndarray, list[str]]:
+    """The rows to project and the notes about them.
+
+    Non-finite rows are always left out; zero rows only when the method
+    compares directions (``needs_direction``: UMAP or t-SNE by cosine).
+    """
     notes: list[str] = []
     if rows is None:
-        chosen, passed_over, unknown = _select(
+        chosen, passed_over, unknown = select(
             space, limit, extra_keys, sample, random_state
         )
-        notes += _sampling_notes(space, limit, sample, unknown)
+        n_finite = int(np.count_nonzero(space.finite))
+        kind = sample_kind(space, sample)
+        shown = sampling_note(min(limit, n_finite), n_finite, kind)
+        notes += [note for note in (shown, unknown_note(unknown)) if note]
     else:
         chosen, passed_over = _check_rows(space, rows), np.empty(0, np.int64)
 
-    invalid = np.union1d(passed_over, chosen[~space.valid[chosen]])
+    usable = space.valid if needs_direction else space.finite
+    invalid = np.union1d(passed_over, chosen[~usable[chosen]])
+    if needs_direction and rows is None:
+        zero = space.validity.zero
+        invalid = np.union1d(invalid, zero[np.isin(zero, chosen)])
     if invalid.size:
-        notes.append(_left_out_note(space, invalid))
-    return chosen[space.valid[chosen]], notes
+        notes.append(left_out_note(space, invalid))
+    return chosen[usable[chosen]], notes
+
+
+def _raw(
+    space: Space, rows: np.ndarray, n_components: int, notes: list[str]
+) -> Projection:
+    """The rows' own coordinates; one dimension becomes a strip along x."""
+    n_dims = space.n_dims
+    if n_dims > 3:
+        raise ValueError(
+            f"raw coordinates need at most 3 dimensions; the data has {n_dims}"
+        )
+
+    coords = np.array(space.vectors[rows], dtype=np.float32)
+    if n_dims == 1:
+        coords = np.column_stack([coords[:, 0], np.zeros(rows.size, np.float32)])
+        notes.append("the data has 1 dimension: its values lie along x")
+    elif n_components < n_dims:
+        coords = coords[:, :n_components]
+        notes.append("the 2-D raw view shows dimensions 1 and 2 of 3")
+    elif n_components > n_dims:
+        notes.append(
+            f"n_components lowered from {n_components} to {n_dims}: "
+            f"the data has only {n_dims} dimensions"
+        )
+    return Projection(
+        method="raw",
+        n_components=coords.shape[1],
+        indices=read_only(rows),
+        keys=[space.keys[i] for i in rows],
+        coords=read_only(coords),
+        params={"n_components": coords.shape[1], "strip": n_dims == 1},
+        notes=tuple(notes),
+    )
 
 
 def _check_rows(space: Space, rows: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -340,38 +264,6 @@ def _check_rows(space: Space, rows: Sequence[int] | np.ndarray) -> np.ndarray:
             f"rows must lie in 0..{space.n_keys - 1}; got {array[0]}..{array[-1]}"
         )
     return array
-
-
-def _sampling_notes(
-    space: Space, limit: int, sample: str, unknown: list[str]
-) -> list[str]:
-    notes = []
-    n_valid = int(np.count_nonzero(space.valid))
-    if limit < n_valid and sample == "first":
-        notes.append(f"showing the first {limit:,} of {n_valid:,} keys in row order")
-    elif limit < n_valid:
-        notes.append(
-            f"showing a random sample of {limit:,} of {n_valid:,} keys, "
-            "drawn from the whole space"
-        )
-    if unknown:
-        notes.append("ignored unknown keys: " + _quoted(unknown))
-    return notes
-
-
-def _left_out_note(space: Space, invalid: np.ndarray) -> str:
-    nonfinite = set(space.validity.nonfinite.tolist())
-    named = [
-        f"'{space.keys[i]}' (vector {i + 1}, "
-        + ("not finite" if i in nonfinite else "all zeros")
-        + ")"
-        for i in invalid[:MAX_NAMED].tolist()
-    ]
-    more = f" and {invalid.size - MAX_NAMED:,} more" if invalid.size > MAX_NAMED else ""
-    rows = "row" if invalid.size == 1 else "rows"
-    return f"left out {invalid.size:,} {rows} that cannot be projected: " + (
-        ", ".join(named) + more
-    )
 
 
 def _effective_params(
@@ -390,7 +282,9 @@ def _effective_params(
     notes = []
     n_used = min(n_components, n_points, n_dims)
     if n_used < 2:
-        raise ValueError("the data has only 1 dimension; show its raw values instead")
+        raise ValueError(
+            "the data has only 1 dimension; the raw view shows it as a strip"
+        )
     if n_used < n_components:
         limit = "points" if n_points < n_dims else "dimensions"
         notes.append(
@@ -411,7 +305,7 @@ def _effective_params(
 def _umap_params(
     n_points: int, n_neighbors: int, min_dist: float, metric: str, notes: list[str]
 ) -> dict:
-    _check_int("n_neighbors", n_neighbors, minimum=2)
+    check_int("n_neighbors", n_neighbors, minimum=2)
     if not 0.0 <= min_dist <= 1.0:
         raise ValueError(f"min_dist={min_dist!r} must be between 0 and 1")
     if n_points < 3:
@@ -477,7 +371,7 @@ def _fit(method: str, matrix: np.ndarray, params: dict) -> Entry:
     if method == "pca":
         return _fit_pca(matrix, params)
     if method == "umap":
-        return _fit_umap(matrix, params)
+        return fit_umap(matrix, params)
     return _fit_tsne(matrix, params)
 
 
@@ -526,338 +420,3 @@ def tsne_threads() -> int:
     except (AttributeError, OSError):
         return max(1, cores // 2)
     return int(min(cores, max(1, cores - int(busy))))
-
-
-def _fit_umap(matrix: np.ndarray, params: dict) -> Entry:
-    umap_class = _umap_class()
-    n_points, n_components = matrix.shape[0], params["n_components"]
-    knn = exact_knn(matrix, n_neighbors=params["n_neighbors"], metric=params["metric"])
-
-    # Spectral initialisation needs more points than components + 1.
-    notes: tuple[str, ...] = ()
-    init = "spectral"
-    if n_points < n_components + 2:
-        init = "random"
-        notes = ("UMAP starts from random positions: too few points for spectral",)
-
-    reducer = umap_class(
-        n_components=n_components,
-        n_neighbors=params["n_neighbors"],
-        min_dist=params["min_dist"],
-        metric=params["metric"],
-        random_state=params["random_state"],
-        init=init,
-        n_jobs=1,
-        precomputed_knn=(knn[0], knn[1], None),
-    )
-    with _quiet_umap():
-        coords = reducer.fit_transform(matrix)
-    return Entry(np.asarray(coords, dtype=np.float32), None, notes)
-
-
-def exact_knn(
-    matrix: np.ndarray, *, n_neighbors: int, metric: str = "cosine"
-) -> tuple[np.ndarray, np.ndarray]:
-    """Exact nearest rows of every row, itself first (UMAP's convention).
-
-    Parameters
-    ----------
-    matrix : numpy.ndarray
-        Matrix of shape ``(n_points, n_dims)`` with no zero rows for cosine.
-    n_neighbors : int
-        Neighbours per row, the row itself included.
-    metric : {"cosine", "euclidean"}
-        Distance: ``1 - cos`` or the L2 distance.
-
-    Returns
-    -------
-    indices : numpy.ndarray
-        int64 array of shape ``(n_points, n_neighbors)``.
-    distances : numpy.ndarray
-        float32 array of the same shape, ascending along each row.
-    """
-    matrix = np.asarray(matrix, dtype=np.float32)
-    if metric == "cosine":
-        matrix = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
-    squares = np.einsum("ij,ij->i", matrix, matrix)
-    n_points, k = matrix.shape[0], n_neighbors
-    indices = np.empty((n_points, k), dtype=np.int64)
-    distances = np.empty((n_points, k), dtype=np.float32)
-
-    step = max(1, 2**24 // max(n_points, 1))
-    for start in range(0, n_points, step):
-        stop = min(start + step, n_points)
-        block = _distances(matrix[start:stop], matrix, squares, start, metric)
-        block[np.arange(stop - start), np.arange(start, stop)] = -1.0
-        part = np.argpartition(block, k - 1, axis=1)[:, :k]
-        order = np.argsort(np.take_along_axis(block, part, axis=1), axis=1)
-        indices[start:stop] = np.take_along_axis(part, order, axis=1)
-        distances[start:stop] = np.take_along_axis(block, indices[start:stop], axis=1)
-    distances[:, 0] = 0.0
-    return indices, distances
-
-
-def _distances(
-    rows: np.ndarray, matrix: np.ndarray, squares: np.ndarray, start: int, metric: str
-) -> np.ndarray:
-    products = rows @ matrix.T
-    if metric == "cosine":
-        return np.maximum(1.0 - products, 0.0)
-    local = squares[start : start + rows.shape[0], None]
-    return np.sqrt(np.maximum(local + squares[None, :] - 2.0 * products, 0.0))
-
-
-@contextmanager
-def _quiet_umap() -> Iterator[None]:
-    from numba.core.errors import NumbaWarning
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*knn_search_index.*")
-        warnings.filterwarnings("ignore", message=".*n_jobs value.*")
-        warnings.filterwarnings("ignore", category=NumbaWarning)
-        yield
-
-
-def _umap_class():
-    """The UMAP class, imported so that its numba kernels are cached on disk."""
-    with _UMAP_LOCK:
-        if "umap" not in sys.modules:
-            with _numba_cache_by_default(), _quiet_umap():
-                import umap  # noqa: F401
-        else:
-            logger.debug("umap was imported elsewhere; its kernels may recompile")
-    from umap import UMAP
-
-    return UMAP
-
-
-@contextmanager
-def _numba_cache_by_default() -> Iterator[None]:
-    """Make ``numba.njit`` default to ``cache=True`` while a module imports.
-
-    umap-learn compiles most kernels without ``cache=True``, so every new
-    process would spend tens of seconds compiling them again. Kernels that
-    cannot be cached fall back to compiling, with a warning that is silenced.
-    """
-    import numba
-
-    original = numba.njit
-
-    def njit(*args, **kwargs):
-        kwargs.setdefault("cache", True)
-        return original(*args, **kwargs)
-
-    numba.njit = njit
-    try:
-        yield
-    finally:
-        numba.njit = original
-
-
-def warm_up() -> None:
-    """Run a tiny UMAP once so that numba compiles and caches its kernels.
-
-    Takes tens of seconds on a fresh installation and about a second after.
-    """
-    rng = np.random.default_rng(0)
-    matrix = rng.normal(size=(64, 8)).astype(np.float32)
-    params = {
-        "n_components": 2,
-        "n_neighbors": 5,
-        "min_dist": 0.1,
-        "metric": "cosine",
-        "random_state": 0,
-    }
-    _fit_umap(matrix, params)
-    logger.info("UMAP is warm")
-
-
-# -- projections without fitting ------------------------------------------------------
-
-
-def word_axes(
-    space: Space,
-    keys: Sequence[str],
-    *,
-    x: str | Sequence[str] = ("he", "she"),
-    y: str | Sequence[str] = ("rich", "poor"),
-    z: str | Sequence[str] | None = None,
-) -> Projection:
-    """Place keys along directions defined by words.
-
-    Each coordinate is the cosine between a key's vector and a direction:
-    ``v(a) - v(b)`` for a pair ``(a, b)``, or ``v(a)`` for a single word.
-
-    Parameters
-    ----------
-    space : Space
-        The vectors.
-    keys : sequence of str
-        The keys to place.
-    x, y, z : str or pair of str
-        The directions; ``z`` is optional and gives a third coordinate.
-
-    Returns
-    -------
-    Projection
-        Method ``axes``; params hold the axes as lists of keys.
-
-    Raises
-    ------
-    KeyError
-        If a key or an axis word is unknown (an ``UnknownKeyError``).
-    ValueError
-        If an axis has no direction (e.g. the same word twice).
-    """
-    axes = {"x": x, "y": y} if z is None else {"x": x, "y": y, "z": z}
-    directions, params, notes = [], {}, []
-    for name, words in axes.items():
-        direction, resolved, axis_notes = _direction(space, name, words)
-        directions.append(direction)
-        params[name] = resolved
-        notes += axis_notes
-
-    rows, key_notes = _key_rows(space, keys)
-    notes += key_notes
-    coords = space.unit[rows].astype(np.float64) @ np.stack(directions).T
-    return Projection(
-        method="axes",
-        n_components=len(directions),
-        indices=_read_only(rows),
-        keys=[space.keys[i] for i in rows],
-        coords=_read_only(coords.astype(np.float32)),
-        params=params,
-        notes=tuple(notes),
-    )
-
-
-def _direction(
-    space: Space, name: str, words: str | Sequence[str]
-) -> tuple[np.ndarray, list[str], list[str]]:
-    words = [words] if isinstance(words, str) else list(words)
-    if len(words) not in (1, 2):
-        raise ValueError(f"{name}={words!r} must be one word or a pair of words")
-
-    resolved = [space.resolve(word) for word in words]
-    vectors = [np.asarray(space.vectors[r.index], dtype=np.float64) for r in resolved]
-    direction = vectors[0] - vectors[1] if len(vectors) == 2 else vectors[0]
-    norm = float(np.linalg.norm(direction))
-    if not np.isfinite(norm) or norm == 0:
-        raise ValueError(f"{name}={words!r} has no direction: its vector is zero")
-
-    notes = [r.note for r in resolved if r.note]
-    return direction / norm, [r.key for r in resolved], notes
-
-
-def _key_rows(space: Space, keys: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    if isinstance(keys, str):
-        raise TypeError("keys must be a sequence of keys, not one string")
-
-    resolved = [space.resolve(key) for key in keys]
-    notes = [r.note for r in resolved if r.note]
-    rows = np.asarray(list(dict.fromkeys(r.index for r in resolved)), dtype=np.int64)
-
-    invalid = rows[~space.valid[rows]]
-    if invalid.size:
-        notes.append(_left_out_note(space, invalid))
-    return rows[space.valid[rows]], notes
-
-
-def raw_coordinates(
-    space: Space,
-    *,
-    limit: int = RAW_LIMIT,
-    sample: str = "random",
-    random_state: int = 42,
-) -> Projection:
-    """The vectors themselves, for data with at most 3 dimensions.
-
-    Zero rows are kept (the origin is a point like any other); non-finite rows
-    are left out and named.
-
-    Parameters
-    ----------
-    space : Space
-        Vectors with 1, 2 or 3 dimensions.
-    limit : int
-        At most this many points, so that a browser can draw them.
-    sample : {"random", "first"}
-        How to choose the points when there are more than ``limit``.
-    random_state : int
-        Seed of the random sample.
-
-    Returns
-    -------
-    Projection
-        Method ``raw``, ``n_components`` equal to the data's dimensions.
-    """
-    _check_int("limit", limit, minimum=1)
-    _check_choice("sample", sample, SAMPLES)
-    if space.n_dims > 3:
-        raise ValueError(
-            f"raw coordinates need at most 3 dimensions; the data has {space.n_dims}"
-        )
-
-    finite = np.flatnonzero(np.isfinite(space.vectors).all(axis=1))
-    notes = []
-    if finite.size < space.n_keys:
-        notes.append(_left_out_note(space, space.validity.nonfinite))
-    rows = finite
-    if finite.size > limit:
-        rows, note = _sample(finite, limit, sample, random_state)
-        notes.append(note)
-
-    return Projection(
-        method="raw",
-        n_components=space.n_dims,
-        indices=_read_only(rows.astype(np.int64)),
-        keys=[space.keys[i] for i in rows],
-        coords=_read_only(np.array(space.vectors[rows], dtype=np.float32)),
-        params={"limit": limit, "sample": sample, "random_state": random_state},
-        notes=tuple(notes),
-    )
-
-
-def _sample(
-    rows: np.ndarray, limit: int, sample: str, random_state: int
-) -> tuple[np.ndarray, str]:
-    if sample == "first":
-        note = f"showing the first {limit:,} of {rows.size:,} points"
-        return rows[:limit], note
-
-    rng = np.random.default_rng(random_state)
-    chosen = np.sort(rng.choice(rows, size=limit, replace=False))
-    note = (
-        f"showing a random sample of {limit:,} of {rows.size:,} points, "
-        "drawn from the whole file"
-    )
-    return chosen, note
-
-
-# -- small helpers --------------------------------------------------------------------
-
-
-def _read_only(array: np.ndarray | None) -> np.ndarray | None:
-    if array is None:
-        return None
-    array = np.array(array)
-    array.setflags(write=False)
-    return array
-
-
-def _quoted(keys: Sequence[str]) -> str:
-    shown = ", ".join(f"'{key}'" for key in keys[:MAX_NAMED])
-    more = len(keys) - MAX_NAMED
-    return shown + (f" and {more:,} more" if more > 0 else "")
-
-
-def _check_choice(name: str, value: object, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not one of {', '.join(allowed)}")
-
-
-def _check_int(name: str, value: object, *, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name}={value} must be at least {minimum}")
