@@ -9,25 +9,22 @@ import streamlit as st
 
 from embspace import export, figures, projection, queries
 from embspace.analogy_plane import analogy_plane
+from embspace.examples import ANALOGIES
 from embspace.space import Space, UnknownKeyError
 from pages import link
 from pages.common import current_space, guarded, suggestion_buttons
 
 PAGE = "analogies"
 DEFAULTS = {"a": "man", "b": "king", "c": "woman"}
-EXAMPLES = (
-    ("man", "king", "woman"),
-    ("france", "paris", "italy"),
-    ("big", "bigger", "small"),
-    ("walk", "walked", "swim"),
-    ("japan", "yen", "russia"),
-)
+N_BUTTONS = 6
 METHODS = {"3CosAdd": "add", "3CosMul": "mul"}
 METHOD_NAMES = {value: name for name, value in METHODS.items()}
 MAP_ROWS = 2000
 OTHER_ANSWERS = 4
 PLANE = "plane of the analogy"
 VIEWS = (PLANE, "PCA of the map")
+VIEW_NAMES = dict(zip(VIEWS, ("plane", "pca")))
+VIEW_LABELS = {value: label for label, value in VIEW_NAMES.items()}
 
 
 def _word(name: str) -> link.Binding:
@@ -42,6 +39,7 @@ BINDINGS = (
     link.Binding("topn", "analogy_topn"),
     link.Binding("expr", "expression"),
     link.Binding("dims", "analogy_dims", lambda d: f"{d}-D", lambda v: int(v[0])),
+    link.Binding("analogy_view", "analogy_view", VIEW_LABELS.get, VIEW_NAMES.get),
 )
 
 
@@ -50,17 +48,36 @@ def _use_example(example: tuple[str, str, str]) -> None:
         st.session_state[f"analogy_{name}"] = value
 
 
+def _example_button(example: tuple[str, str, str]) -> None:
+    a, b, c = example
+    st.button(
+        f"{a} : {b} :: {c} : ?",
+        key=f"example_{a}_{b}_{c}",
+        on_click=_use_example,
+        args=(example,),
+    )
+
+
 def _examples() -> None:
-    columns = st.columns(len(EXAMPLES))
-    for column, example in zip(columns, EXAMPLES):
-        a, b, c = example
-        column.button(
-            f"{a} : {b} :: {c} : ?",
-            key=f"example_{a}_{b}_{c}",
-            on_click=_use_example,
-            args=(example,),
-            width="stretch",
-        )
+    with st.container(horizontal=True):
+        for example in ANALOGIES[:N_BUTTONS]:
+            _example_button(example)
+        with st.popover(f"{len(ANALOGIES) - N_BUTTONS} more"):
+            for example in ANALOGIES[N_BUTTONS:]:
+                _example_button(example)
+
+
+def _empty_inputs(words: tuple[str, str, str]) -> str | None:
+    """Which of a, b and c are empty, as a sentence; ``None`` if none is."""
+    empty = [name for name, word in zip("abc", words) if not word]
+    if not empty:
+        return None
+    names = " and ".join(empty) if len(empty) < 3 else "a, b and c"
+    verb = "is" if len(empty) == 1 else "are"
+    return (
+        f"{names} {verb} empty: type a key in each of a, b and c, or pick an "
+        "example above."
+    )
 
 
 def _inputs() -> tuple[str, str, str, str, int]:
@@ -247,6 +264,10 @@ def _analogy(space: Space) -> None:
     st.subheader("a is to b as c is to ?")
     _examples()
     a, b, c, method, topn = _inputs()
+    empty = _empty_inputs((a, b, c))
+    if empty:
+        st.info(empty)
+        return
     try:
         result = queries.analogy(space, a, b, c, method=method, topn=topn)
     except UnknownKeyError as error:
