@@ -8,15 +8,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from embspace import export, figures, projection, queries
+from embspace import export, figures, projection, queries, share
+from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
 from pages import link
-from pages.common import current_space, guarded, set_state
+from pages.common import current_space, guarded, plain, set_state
 
 PAGE = "word-sets"
 DEFAULT_WORDS = "king queen man woman prince princess doctor nurse banana"
 AXES = {"axis_x1": "he", "axis_x2": "she", "axis_y1": "rich", "axis_y2": "poor"}
 MAX_WORDS = 60
+MAX_LISTED = 20
 
 
 def _words(text: str) -> list[str]:
@@ -40,17 +42,56 @@ BINDINGS = (link.Binding("words", "word_set", _text, _link_words),)
 
 
 def _known(space: Space, words: list[str]) -> list[str]:
-    """The keys of ``words`` found in the space; unknown ones are reported."""
+    """The keys of ``words`` found in the space; unknown ones in one warning."""
     found, unknown = [], []
     for word in words:
         try:
             found.append(space.resolve(word).key)
         except UnknownKeyError as error:
             unknown.append(error)
-    for error in unknown:
-        hint = f"; closest: {', '.join(error.suggestions)}" if error.suggestions else ""
-        st.warning(f"left out unknown key '{error.key}'{hint}")
+    if unknown:
+        st.warning(plain(unknown_message(unknown)))
     return list(dict.fromkeys(found))
+
+
+def unknown_message(errors: list[UnknownKeyError]) -> str:
+    """One sentence naming every unknown word and its closest keys."""
+
+    def named(error: UnknownKeyError) -> str:
+        closest = ", ".join(error.suggestions)
+        return f"'{error.key}'" + (f" (closest: {closest})" if closest else "")
+
+    if len(errors) == 1:
+        return f"Left out unknown key {named(errors[0])}."
+    listed = "; ".join(named(error) for error in errors[:MAX_LISTED])
+    more = f"; and {len(errors) - MAX_LISTED} more" if len(errors) > MAX_LISTED else ""
+    return f"Left out {len(errors)} unknown keys: {listed}{more}."
+
+
+def _axes_from_view(state: ViewState | None) -> None:
+    """Fill the axis inputs from a new view, or give them defaults once."""
+    if state is not None:
+        values = state.axes or tuple(AXES.values())
+        st.session_state.update(zip(AXES, values))
+    for name, value in AXES.items():
+        st.session_state.setdefault(name, value)
+
+
+def _axes_for_view() -> tuple[str, ...]:
+    """The axis words for the link: none when they are the defaults or unset."""
+    words = tuple(str(st.session_state.get(name, "")).strip() for name in AXES)
+    if words == tuple(AXES.values()) or not all(words):
+        return ()
+    return words
+
+
+def _link_note(words: list[str]) -> None:
+    """Say so when the share link cannot hold every word."""
+    if len(words) > share.MAX_LINK_WORDS:
+        st.caption(
+            f"The share link keeps the first {share.MAX_LINK_WORDS} of "
+            f"{len(words)} words."
+        )
 
 
 def _heatmap(space: Space, keys: list[str]) -> None:
@@ -90,8 +131,6 @@ def _axes(space: Space, keys: list[str]) -> None:
         "Each key's position along two directions defined by words: "
         "x = first − second, y = third − fourth (any pair works)."
     )
-    for name, value in AXES.items():
-        st.session_state.setdefault(name, value)
     x1, x2, y1, y2 = st.columns(4)
     x1.text_input("x: from", key="axis_x1")
     x2.text_input("x: minus", key="axis_x2")
@@ -119,13 +158,17 @@ def body() -> None:
     """The Word sets page."""
     space = current_space()
     st.title("Word sets")
-    link.apply(link.take(PAGE), BINDINGS)
-    link.publish(link.gather(PAGE, BINDINGS))
+    view = link.take(PAGE)
+    link.apply(view, BINDINGS)
+    _axes_from_view(view)
+    link.publish(link.gather(PAGE, BINDINGS, axes=_axes_for_view()))
     st.text_area(
         "Words (separated by spaces, commas or new lines)",
         key="word_set",
         height=80,
     )
+    words = _words(st.session_state["word_set"])
+    _link_note(words)
     st.button(
         "Reset to the example",
         key="word_set_reset",
@@ -133,7 +176,7 @@ def body() -> None:
         args=("word_set", DEFAULT_WORDS),
     )
 
-    keys = _known(space, _words(st.session_state["word_set"]))
+    keys = _known(space, words)
     if len(keys) > MAX_WORDS:
         st.warning(f"Showing the first {MAX_WORDS} of {len(keys)} keys.")
         keys = keys[:MAX_WORDS]
