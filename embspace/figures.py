@@ -30,7 +30,7 @@ FONT_SIZE = 13
 LABEL_COLOR = "#1b1b1b"
 MAP_HEIGHT = 620
 
-_METHOD_NAMES = {"pca": "PC", "umap": "UMAP ", "tsne": "t-SNE "}
+_METHOD_NAMES = {"pca": "PC", "umap": "UMAP ", "tsne": "t-SNE ", "raw": "dimension "}
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,15 @@ def axis_titles(
     Parameters
     ----------
     method : str
-        ``pca``, ``umap``, ``tsne`` or any other name (used as is).
+        ``pca``, ``umap``, ``tsne``, ``raw`` (the data's own dimensions),
+        ``strip`` (1-D data along x) or any other name (used as is).
     n_components : int
         Number of axes.
     explained_variance_ratio : sequence of float, optional
         Share of variance per principal component.
     """
+    if method == "strip":
+        return ["value (the data has 1 dimension)", ""][:n_components]
     prefix = _METHOD_NAMES.get(method, f"{method} ")
     titles = [f"{prefix}{i + 1}" for i in range(n_components)]
     if explained_variance_ratio is not None:

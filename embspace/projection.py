@@ -224,7 +224,11 @@ def _rows_to_project(
 def _raw(
     space: Space, rows: np.ndarray, n_components: int, notes: list[str]
 ) -> Projection:
-    """The rows' own coordinates; one dimension becomes a strip along x."""
+    """The rows' own coordinates; one dimension becomes a strip along x.
+
+    The method of the result is ``raw``, or ``strip`` for 1-D data (its
+    second coordinate is 0 for every row).
+    """
     n_dims = space.n_dims
     if n_dims > 3:
         raise ValueError(
@@ -244,7 +248,7 @@ def _raw(
             f"the data has only {n_dims} dimensions"
         )
     return Projection(
-        method="raw",
+        method="strip" if n_dims == 1 else "raw",
         n_components=coords.shape[1],
         indices=read_only(rows),
         keys=[space.keys[i] for i in rows],

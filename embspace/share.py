@@ -87,7 +87,7 @@ _KINDS: dict[str, Kind] = {
     "metric": Choice(("cosine", "euclidean", "dot")),
     "topn": Integer(1, 100),
     "restrict_vocab": Integer(1, 10**9, optional=True),
-    "projection": Choice(("pca", "umap", "tsne")),
+    "projection": Choice(("pca", "umap", "tsne", "raw")),
     "n_neighbors": Integer(2, 200),
     "min_dist": Number(0.0, 1.0),
     "perplexity": Number(2.0, 100.0),

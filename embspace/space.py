@@ -19,10 +19,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 # One wording for data that cannot be compared or projected, wherever it shows.
-ALL_ZERO = (
-    "every vector is zero, so the data has no variance: projections are "
-    "disabled and cosine scores are undefined"
-)
+ALL_ZERO = "every vector is zero, so the data has no variance and scores are undefined"
 ONE_VECTOR = "the data has only 1 vector: neighbours and projections need at least 2"
 
 

@@ -250,7 +250,7 @@ def map_projection(
         tuple(sorted(params.items())),
         rows,
     )
-    if method == "pca" or args in _COMPUTED:
+    if method in ("pca", "raw") or args in _COMPUTED:
         return _projection(*args)
 
     n_rows = limit if rows is None else len(rows)
@@ -262,7 +262,13 @@ def map_projection(
     return result
 
 
-METHOD_LABELS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
+METHOD_LABELS = {
+    "pca": "PCA",
+    "umap": "UMAP",
+    "tsne": "t-SNE",
+    "raw": "Raw coordinates",
+    "strip": "Raw values (a strip)",
+}
 _COMPUTED: set[tuple] = set()
 
 

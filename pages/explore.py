@@ -34,6 +34,7 @@ DEFAULT_QUERY = "king"
 MAP_SIZE_MIN = 100
 MAP_SIZE_MAX = 50_000
 SMALL_SPACE = 1000
+MAX_LISTED_VALUES = 16
 MIN_ISOLATED = 3
 SCORE_LABELS = {"cosine": "cosine", "euclidean": "distance", "dot": "dot product"}
 
@@ -98,12 +99,20 @@ def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
         st.session_state["map_n"] = min(max(wanted, MAP_SIZE_MIN), top)
         if from_link:
             st.warning(f"Link: limit={wanted:,} is above the {top:,} keys of this map")
+    which = projection.sample_kind(space)
     column.slider(
-        "Keys in the map (most frequent first)",
+        "Keys in the map (most frequent first)"
+        if which == "first"
+        else "Rows in the map (sampled evenly across the file)",
         min_value=MAP_SIZE_MIN,
         max_value=top,
         step=MAP_SIZE_MIN,
         key="map_n",
+        help=None
+        if which == "first"
+        else "This file is not in frequency order, so the map takes rows at "
+        "equal steps from its first row to its last. Search and neighbours "
+        "always see every row.",
     )
     return int(st.session_state["map_n"])
 
@@ -112,13 +121,17 @@ def _map_controls(space: Space, from_link: bool) -> dict | None:
     size, method, dims, color = st.columns([2, 1, 1, 1])
     limit = _map_size(space, size, from_link)
     available = projection.availability(space, n_rows=limit)
-    if available["pca"]:
-        st.warning(f"No map: {available['pca']}")
+    usable = [name for name in projection.METHODS if not available[name]]
+    if not usable:
+        st.info(plain(f"Projections are disabled: {available['pca']}."))
         return None
+
+    fallback = _default_method(space, available, usable, from_link)
 
     def label(name: str) -> str:
         reason = available.get(name)
-        return METHOD_LABELS[name] + (f" (unavailable: {reason})" if reason else "")
+        title = METHOD_LABELS.get(name, name)
+        return title + (f" (unavailable: {reason})" if reason else "")
 
     method.selectbox("Projection", projection.METHODS, format_func=label, key="method")
     dims.radio("View", ("2-D", "3-D"), horizontal=True, key="dims")
@@ -132,13 +145,34 @@ def _map_controls(space: Space, from_link: bool) -> dict | None:
 
     chosen = st.session_state["method"]
     if available.get(chosen):
-        st.warning(f"{METHOD_LABELS[chosen]} is unavailable: {available[chosen]}")
-        chosen = "pca"
+        title = METHOD_LABELS.get(chosen, chosen)
+        st.warning(plain(f"{title} is unavailable: {available[chosen]}"))
+        chosen = fallback
     n_components = 3 if st.session_state["dims"] == "3-D" else 2
     if n_components == 3 and available.get("3d"):
-        st.warning(f"3-D is unavailable: {available['3d']}")
+        st.warning(plain(f"3-D is unavailable: {available['3d']}"))
         n_components = 2
     return {"limit": limit, "method": chosen, "n_components": n_components}
+
+
+def _default_method(
+    space: Space, available: dict, usable: list[str], from_link: bool
+) -> str:
+    """The method to fall back on; a new dataset opens in its default view.
+
+    The default view is raw coordinates for 1-D or 2-D data, PCA otherwise,
+    and never a method the data cannot run; a link's choice is kept when the
+    data can run it.
+    """
+    fallback = projection.default_method(space)
+    if fallback not in usable:
+        fallback = usable[0]
+    if st.session_state.get("_map_space") != space.fingerprint:
+        st.session_state["_map_space"] = space.fingerprint
+        unusable = bool(available.get(st.session_state["method"]))
+        if unusable or (fallback == "raw" and not from_link):
+            st.session_state["method"] = fallback
+    return fallback
 
 
 def _projection_settings() -> None:
@@ -190,17 +224,47 @@ def _search(space: Space) -> queries.QueryResult | None:
     if not text:
         st.info("Type a key to see its neighbours.")
         return None
+    metric = st.session_state["metric"]
+    blocked = queries.neighbours_blocker(space, metric)
     try:
+        if blocked is not None:
+            return _blocked_result(space, text, metric, blocked)
         return queries.neighbors(
             space,
             text,
             topn=int(st.session_state["topn"]),
-            metric=st.session_state["metric"],
+            metric=metric,
             restrict_vocab=st.session_state["restrict_vocab"],
         )
     except UnknownKeyError as error:
         suggestion_buttons(error, target="query", key="suggest")
         return None
+
+
+def _blocked_result(
+    space: Space, text: str, metric: str, reason: str
+) -> queries.QueryResult:
+    """No neighbours, with the reason; the key's vector is still shown.
+
+    When no key can have neighbours and the typed one is not in the data
+    (the default query on a one-key file), the first key is shown instead.
+    """
+    notes = []
+    try:
+        found = space.resolve(text)
+    except UnknownKeyError:
+        found = space.resolve(space.keys[0])
+        notes.append(f"'{text}' is not in {space.name}; showing '{found.key}'")
+    if found.note:
+        notes.append(found.note)
+    notes.append(f"Neighbours are disabled: {reason}.")
+    return queries.QueryResult(
+        query=found.key,
+        results=(),
+        metric=metric,
+        inputs=(found.key,),
+        notes=tuple(notes),
+    )
 
 
 def _select_neighbour(table_key: str, keys: list[str]) -> None:
@@ -211,6 +275,12 @@ def _select_neighbour(table_key: str, keys: list[str]) -> None:
 
 def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
     score = SCORE_LABELS[result.metric]
+    if not result.results:
+        # The reason is shown above (a blocked search); no empty table.
+        disabled = any(n.startswith("Neighbours are disabled") for n in result.notes)
+        if not disabled:
+            st.info(plain(f"No key can be ranked against {result.query}."))
+        return pd.DataFrame({"key": [], score: []})
     table = pd.DataFrame(
         {
             "key": result.keys,
@@ -236,15 +306,19 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
 
 def _vector(space: Space, result: queries.QueryResult) -> None:
     key = result.inputs[0]
+    values = np.asarray(space.vector(key))
     st.markdown(
-        f"**The row E[{key}]** of the embedding matrix: its {space.n_dims} values"
+        f"**The row E[{plain(key)}]** of the embedding matrix: "
+        f"its {space.n_dims} values"
     )
     st.plotly_chart(
-        figures.vector_strip(np.asarray(space.vector(key)), key),
+        figures.vector_strip(values, key),
         key="vector_strip",
         config={"displayModeBar": False},
         width="stretch",
     )
+    if space.n_dims <= MAX_LISTED_VALUES:
+        st.caption(plain("Values: " + ", ".join(f"{v:.4g}" for v in values)))
 
 
 # -- the map ------------------------------------------------------------------------

@@ -482,7 +482,8 @@ def test_b23_low_dimensional_data_offers_raw_coordinates(cases_dir):
     strip = projection.raw_coordinates(one)
     assert strip.coords.shape == (4, 1) and strip.keys[0] == "row1"
     drawn = projection.project(one, method="raw")
-    assert drawn.params["strip"] and drawn.n_components == 2
+    assert drawn.method == "strip" and drawn.params["strip"]
+    assert drawn.n_components == 2
     assert_array_equal(drawn.coords, [[0, 0], [0.5, 0], [1, 0], [1.5, 0]])
     assert "the data has 1 dimension: its values lie along x" in drawn.notes
     with pytest.raises(ValueError, match="only 1 dimension"):

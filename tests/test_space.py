@@ -202,3 +202,20 @@ def test_resolve_needs_a_string(small, key):
 def test_lower_to_index_prefers_the_most_frequent_row(small):
     assert small.lower_to_index["apple"] == 0
     assert small.lower_keys == [key.lower() for key in small.keys]
+
+
+def test_finite_mask_keeps_zero_rows_and_all_zero_is_flagged():
+    vectors = np.array([[0, 0], [1, np.nan], [2, 3]], dtype=np.float32)
+    space = Space(["zero", "nan", "fine"], vectors)
+
+    assert space.finite.tolist() == [True, False, True]
+    assert space.valid.tolist() == [False, False, True]
+    assert not space.finite.flags.writeable
+    assert not space.all_zero
+    assert Space(["a", "b"], np.zeros((2, 3))).all_zero
+
+
+def test_only_built_in_data_is_in_frequency_order(glove, small):
+    assert glove.frequency_ordered
+    assert not small.frequency_ordered
+    assert Space(["a"], np.ones((1, 2)), frequency_ordered=True).frequency_ordered

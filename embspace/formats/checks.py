@@ -12,6 +12,7 @@ import logging
 import numpy as np
 
 from embspace.formats.base import Rows, show_key
+from embspace.space import ALL_ZERO
 
 logger = logging.getLogger(__name__)
 
@@ -116,13 +117,10 @@ def _bad_rows(keys, vectors: np.ndarray, rows: Rows, name: str) -> list[str]:
     if usable.size > 1 and _all_equal(vectors, usable):
         warnings.append(
             f"{name}: every usable vector is the same, so the data has no variance; "
-            "projections show a single point and scores are undefined"
+            "projections are disabled"
         )
     elif zeros.size == len(vectors) and len(vectors) > 1:
-        warnings.append(
-            f"{name}: every vector is zero, so the data has no variance; "
-            "projections show a single point and scores are undefined"
-        )
+        warnings.append(f"{name}: {ALL_ZERO}; neighbours and projections are disabled")
     else:
         warnings += _identical(vectors, usable, keys, rows, name)
     return warnings
