@@ -42,13 +42,15 @@ def _home() -> None:
 
 # Every page, Explore too, has its own path, so links name their page.
 HOME = st.Page(_home, title="embspace", default=True, visibility="hidden")
+MOVED = link.moved_pages(PAGES)
 
 start_warm_up()
-navigation = st.navigation([HOME, *PAGES.values()])
-page = next((name for name, item in PAGES.items() if item is navigation), "explore")
+navigation = st.navigation([HOME, *PAGES.values(), *MOVED])
+page = next((name for name, item in PAGES.items() if item is navigation), None)
+page = page or MOVED.get(navigation, "explore")
 link.open_link(page)
 dataset_picker()
-if navigation is not HOME:
+if navigation is not HOME and navigation not in MOVED:
     link.show_warnings()
 navigation.run()
 link.share_sidebar(page)

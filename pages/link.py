@@ -10,8 +10,9 @@
 - :func:`share_sidebar` shows the link to copy, the view file to download and
   an uploader that opens a view file.
 
-The page is the URL path (``/explore``, ``/analogies``, ...); the ``page``
-field of a view is written only into saved views and view files.
+The page is the URL path (``/explore``, ``/analogies``, ``/word-sets``, ...);
+the ``page`` field of a view is written only into saved views and view files.
+Old paths (``/word_sets``) open the page at its new path, keeping the link.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import dataclasses
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -41,12 +41,41 @@ PAGE_FILES = {
     "evaluate": "pages/evaluate.py",
     "about": "pages/about.py",
 }
-URL_PATHS = {name: PurePosixPath(path).stem for name, path in PAGE_FILES.items()}
+URL_PATHS = {name: name for name in PAGE_FILES}
+# Paths that earlier versions wrote into links; they redirect to the new path.
+OLD_URL_PATHS = {"word_sets": "word-sets"}
 
 _READ = "_link_read"
 _PENDING = "_link_pending"
 _WARNINGS = "_link_warnings"
 _VIEW = "_link_view"
+
+
+def moved_pages(pages: dict[str, Any]) -> dict[Any, str]:
+    """Hidden pages at the old URL paths, each to the name of its page.
+
+    Parameters
+    ----------
+    pages : dict of str to st.Page
+        The app's pages by name.
+
+    Returns
+    -------
+    dict of st.Page to str
+        Running one switches to the page of the new path with the same query
+        parameters.
+    """
+
+    def mover(name: str) -> Callable[[], None]:
+        def move() -> None:
+            st.switch_page(pages[name], query_params=st.query_params.to_dict())
+
+        return move
+
+    return {
+        st.Page(mover(name), title=name, url_path=old, visibility="hidden"): name
+        for old, name in OLD_URL_PATHS.items()
+    }
 
 
 # -- reading a link or a view file ------------------------------------------------

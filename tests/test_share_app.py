@@ -178,7 +178,7 @@ def test_word_sets_link_round_trip(glove_kv):
     odd = glove_kv.doesnt_match(words)
     assert any(f"**{odd}** is least like" in m.value for m in at.markdown)
     assert _params(at) == {"words": ",".join(words)}
-    assert urlsplit(_link(at)).path == "/word_sets"
+    assert urlsplit(_link(at)).path == "/word-sets"
 
 
 @pytest.mark.parametrize("page", ["about", "upload", "evaluate"])
