@@ -3,7 +3,8 @@
 The HTML file inlines plotly.js, so it opens offline from disk with no server.
 Every piece of text that comes from data (title, notes, keys in the table) is
 HTML-escaped; keys inside the figure are JSON-escaped by Plotly, which writes
-``<`` and ``>`` as ``\\u003c`` and ``\\u003e``.
+``<`` and ``>`` as ``\\u003c`` and ``\\u003e``. A note as long as a shared
+link wraps at any character instead of widening the page.
 
 CSV files guard against formula injection for spreadsheet users: a text cell
 starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or ``'``
@@ -29,6 +30,7 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }
 h1 { font-size: 1.3rem; margin: 0 0 .4rem; }
 ul.notes { margin: 0 0 1rem; padding-left: 1.2rem; color: #555; }
+ul.notes li { overflow-wrap: anywhere; }
 table.neighbors { border-collapse: collapse; margin-top: 1rem; }
 table.neighbors th, table.neighbors td { border: 1px solid #ccc;
   padding: .2rem .6rem; text-align: left; }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import io
 import random
+import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -219,3 +221,21 @@ def test_table_csv_round_trips_and_leaves_the_frame_alone():
     assert frame["key"].tolist() == KEYS
     np.testing.assert_allclose(frame["similarity"], table["similarity"], rtol=1e-12)
     assert frame["rank"].tolist() == list(range(20))
+
+
+def _css_rules(document: str) -> dict[str, str]:
+    """Selector -> declarations of the document's own style sheet."""
+    style = document.split("<style>", 1)[1].split("</style>", 1)[0]
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", style)
+    return {selector.strip(): body for selector, body in rules}
+
+
+def test_a_long_link_note_wraps_and_stays_escaped():
+    link = "link: http://host/explore?selected=" + ",".join(["a%2Cb<i>x</i>"] * 200)
+    document = figure_html(neighbour_figure(["a"]), title="map", notes=[link])
+
+    declarations = _css_rules(document)["ul.notes li"]
+    assert re.search(r"overflow-wrap:\s*anywhere", declarations)
+    parsed = Parsed(document)
+    assert "i" not in parsed.tags
+    assert html.escape(link) in document
