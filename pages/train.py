@@ -137,6 +137,15 @@ def _results(job: training.TrainingJob) -> None:
         st.info(f"Saved as `{saved}` and selected; every page now uses it.")
 
 
+def _why_not(*, busy: bool, has_corpus: bool) -> str | None:
+    """Why the Train button is disabled, or ``None`` when it is not."""
+    if busy:
+        return "Training is running: wait for it or press Stop."
+    if not has_corpus:
+        return "Train needs a corpus: upload a text file or pick the Lee corpus."
+    return None
+
+
 def body() -> None:
     st.title("Train")
     st.caption(
@@ -150,8 +159,11 @@ def body() -> None:
 
     job = st.session_state.get("train_job")
     busy = job is not None and job.running
-    if st.button("Train", key="train_go", disabled=busy or sentences is None):
+    reason = _why_not(busy=busy, has_corpus=sentences is not None)
+    if st.button("Train", key="train_go", disabled=reason is not None, help=reason):
         _start(sentences, params, watch)
+    if reason:
+        st.caption(reason)
     _progress()
     job = st.session_state.get("train_job")
     if job is not None and not job.running:

@@ -56,3 +56,15 @@ def test_bad_upload_is_one_line_error(page):
     page.run()
     assert not page.exception
     assert "c.txt: line 2, byte 1: not valid UTF-8" in page.error[0].value
+
+
+def test_disabled_train_button_says_why(page):
+    assert page.button(key="train_go").proto.disabled is False
+
+    page.radio(key="train_corpus").set_value("Upload a text file (.txt or .gz)").run()
+
+    button = page.button(key="train_go")
+    reason = "Train needs a corpus: upload a text file or pick the Lee corpus."
+    assert button.proto.disabled is True
+    assert button.help == reason
+    assert reason in [caption.value for caption in page.caption]
