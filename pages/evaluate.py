@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from embspace import evaluate, export
+from embspace import datasets, evaluate, export
 from embspace.benchmarks import default_paths
 from pages.common import current_dataset_id, get_space, guarded
 
@@ -103,6 +103,13 @@ def _failed_table(
     )
 
 
+def _title(dataset_id: str) -> str:
+    try:
+        return datasets.get_info(dataset_id).title
+    except KeyError:
+        return dataset_id
+
+
 def _show_analogies(score: evaluate.AnalogyScore, dataset_id: str) -> None:
     st.subheader(f"Analogies: {score.name}")
     for warning in score.warnings:
@@ -125,7 +132,9 @@ def _show_analogies(score: evaluate.AnalogyScore, dataset_id: str) -> None:
         )
     else:
         count = f"All {len(failed):,} failed questions."
-    st.caption(f"{count} Each link opens the question in Analogies on {dataset_id}.")
+    st.caption(
+        f"{count} Each link opens the question in Analogies on {_title(dataset_id)}."
+    )
     st.dataframe(
         _failed_table(shown, dataset_id),
         key="eval_failed",
