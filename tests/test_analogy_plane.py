@@ -7,14 +7,10 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from embspace.analogy_plane import analogy_plane
+from embspace.examples import ANALOGIES
 from embspace.space import Space, UnknownKeyError
 
-EXAMPLES = [
-    ("man", "king", "woman"),
-    ("france", "paris", "italy"),
-    ("big", "bigger", "small"),
-    ("walk", "walked", "swim"),
-]
+EXAMPLES = ANALOGIES
 
 
 def gensim_answer(glove_kv, a: str, b: str, c: str) -> list[str]:
