@@ -36,40 +36,52 @@ def _format_results(result) -> str:
 
 
 def _load(dataset_id: str):
-    from embspace import datasets
+    """A dataset by id, or by a name given with ``train --out``."""
+    from embspace import datasets, store
 
-    return datasets.load(dataset_id)
+    try:
+        return datasets.load(dataset_id)
+    except KeyError:
+        stored = store.named(dataset_id)
+        if stored is None:
+            raise
+        return datasets.load(stored)
 
 
 # -- queries ------------------------------------------------------------------------
+
+MAX_TOPN = 1000
+TOPN_HELP = f"number of results, 1 to {MAX_TOPN}"
+
+
+def _check_topn(topn: int) -> None:
+    if not 1 <= topn <= MAX_TOPN:
+        raise CommandError(f"topn={topn} must be between 1 and {MAX_TOPN}")
+
+
+def _run_query(args: argparse.Namespace, query: Callable, *words, **options) -> None:
+    """Run one query function over the dataset and print its result."""
+    _check_topn(args.topn)
+    result = query(
+        _load(args.dataset),
+        *words,
+        topn=args.topn,
+        restrict_vocab=args.restrict_vocab,
+        **options,
+    )
+    _emit(result.to_dict(), as_json=args.json, text=_format_results(result))
 
 
 def _cmd_neighbors(args: argparse.Namespace) -> None:
     from embspace import queries
 
-    result = queries.neighbors(
-        _load(args.dataset),
-        args.word,
-        topn=args.topn,
-        metric=args.metric,
-        restrict_vocab=args.restrict_vocab,
-    )
-    _emit(result.to_dict(), as_json=args.json, text=_format_results(result))
+    _run_query(args, queries.neighbors, args.word, metric=args.metric)
 
 
 def _cmd_analogy(args: argparse.Namespace) -> None:
     from embspace import queries
 
-    result = queries.analogy(
-        _load(args.dataset),
-        args.a,
-        args.b,
-        args.c,
-        method=args.method,
-        topn=args.topn,
-        restrict_vocab=args.restrict_vocab,
-    )
-    _emit(result.to_dict(), as_json=args.json, text=_format_results(result))
+    _run_query(args, queries.analogy, args.a, args.b, args.c, method=args.method)
 
 
 def _add_query_commands(commands: argparse._SubParsersAction) -> None:
@@ -77,7 +89,7 @@ def _add_query_commands(commands: argparse._SubParsersAction) -> None:
 
     parser = commands.add_parser("neighbors", help="nearest keys of a word")
     parser.add_argument("word")
-    parser.add_argument("--topn", type=int, default=10)
+    parser.add_argument("--topn", type=int, default=10, help=TOPN_HELP)
     parser.add_argument("--metric", choices=METRICS, default="cosine")
     _add_common(parser)
     parser.set_defaults(run=_cmd_neighbors)
@@ -87,7 +99,7 @@ def _add_query_commands(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("b")
     parser.add_argument("c")
     parser.add_argument("--method", choices=ANALOGY_METHODS, default="add")
-    parser.add_argument("--topn", type=int, default=5)
+    parser.add_argument("--topn", type=int, default=5, help=TOPN_HELP)
     _add_common(parser)
     parser.set_defaults(run=_cmd_analogy)
 
@@ -104,8 +116,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_train(args: argparse.Namespace) -> None:
-    from embspace import train
+    from embspace import store, train
 
+    name = store.check_name(args.out)
     sentences = train.load_corpus(args.corpus)
     result = train.train(
         sentences,
@@ -119,11 +132,18 @@ def _cmd_train(args: argparse.Namespace) -> None:
         seed=args.seed,
     )
     try:
-        dataset_id = train.save_result(result, title=args.out, source=args.corpus)
+        dataset_id = train.save_result(result, title=name, source=args.corpus)
     except RuntimeError as error:
         raise CommandError(str(error)) from None
-    payload = {"id": dataset_id, "title": args.out, "description": result.describe()}
-    _emit(payload, as_json=args.json, text=dataset_id)
+    store.name_dataset(name, dataset_id)
+    payload = {
+        "id": dataset_id,
+        "name": name,
+        "title": name,
+        "description": result.describe(),
+    }
+    text = f"{dataset_id}\nuse it with --dataset {name!r} or --dataset {dataset_id}"
+    _emit(payload, as_json=args.json, text=text)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -144,7 +164,11 @@ def _add_training_commands(commands: argparse._SubParsersAction) -> None:
 
     parser = commands.add_parser("train", help="train vectors with gensim")
     parser.add_argument("corpus", help="text file (plain or .gz), or 'lee'")
-    parser.add_argument("--out", required=True, help="title of the new dataset")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="name of the new dataset; pass it to --dataset afterwards",
+    )
     parser.add_argument("--model", choices=MODELS, default="word2vec")
     parser.add_argument("--sg", action="store_true", help="skip-gram, not CBOW")
     parser.add_argument("--vector-size", type=int, default=50)
@@ -168,15 +192,29 @@ def _add_training_commands(commands: argparse._SubParsersAction) -> None:
 # -- formats: info and convert ------------------------------------------------------
 
 
-def _cmd_info(args: argparse.Namespace) -> None:
+def _read(args: argparse.Namespace, path: str):
+    """Read a vectors file; a text column's error names ``--label-column``."""
     from embspace import formats
 
-    result = formats.read(
-        args.path,
-        format=args.format,
-        metadata_path=args.metadata,
-        label_column=args.label_column,
-    )
+    try:
+        return formats.read(
+            path,
+            format=args.format,
+            metadata_path=args.metadata,
+            label_column=args.label_column,
+        )
+    except formats.FormatError as error:
+        if error.label_column is None:
+            raise
+        message = str(error).replace(
+            "choose it as the label column",
+            f"add --label-column {error.label_column}",
+        )
+        raise CommandError(message) from None
+
+
+def _cmd_info(args: argparse.Namespace) -> None:
+    result = _read(args, args.path)
     payload = {
         "path": args.path,
         "format": result.format,
@@ -195,16 +233,30 @@ def _cmd_info(args: argparse.Namespace) -> None:
 def _cmd_convert(args: argparse.Namespace) -> None:
     from embspace import formats
 
-    result = formats.read(
-        args.input,
-        format=args.format,
-        metadata_path=args.metadata,
-        label_column=args.label_column,
-    )
+    targets = formats.output_paths(args.output, format=args.to)
+    _check_targets(targets, [args.input, args.metadata], force=args.force)
+    result = _read(args, args.input)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
     paths = formats.write(result, args.output, format=args.to)
     print("\n".join(str(path) for path in paths))
+
+
+def _check_targets(targets, inputs, *, force: bool) -> None:
+    """Refuse to write over an input, or over an existing file without force."""
+    from pathlib import Path
+
+    sources = [Path(p).resolve() for p in inputs if p]
+    for target in targets:
+        if Path(target).resolve() in sources:
+            raise CommandError(
+                f"{target} is an input of this conversion; choose another output"
+            )
+    existing = [str(target) for target in targets if Path(target).exists()]
+    if existing and not force:
+        raise CommandError(
+            f"{existing[0]} exists already; pass --force to overwrite it"
+        )
 
 
 def _add_format_commands(commands: argparse._SubParsersAction) -> None:
@@ -221,6 +273,9 @@ def _add_format_commands(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("input")
     parser.add_argument("output")
     parser.add_argument("--to", choices=WRITE_FORMATS, default="word2vec")
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite existing output files"
+    )
     _add_read_options(parser, FORMATS)
     parser.set_defaults(run=_cmd_convert)
 

@@ -6,6 +6,12 @@ A dataset is kept under ``<data dir>/datasets/<id>/`` as ``vectors.npy``
 normalised content (keys, float32 vectors and metadata), so saving the same
 content twice gives the same id, and an id cannot be guessed without the
 data. There is deliberately no function that lists stored datasets.
+
+The space of a stored dataset is named after its title (the uploaded file's
+name), so pages show that; links and the command line use the id.
+:func:`name_dataset` gives a dataset a name of the operator's choosing for
+the command line (``train --out NAME``, then ``--dataset NAME``); names live
+in ``names.json`` next to the datasets and are resolved by :func:`named`.
 """
 
 from __future__ import annotations
@@ -25,11 +31,14 @@ import numpy as np
 
 from embspace import config, datasets
 from embspace.space import Space
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
 ID_PATTERN = re.compile(r"u-[0-9a-f]{20}")
 STORE_DIR = "datasets"
+NAMES_FILE = "names.json"
+MAX_NAME = 200
 
 
 def dataset_id(keys, vectors: np.ndarray, metadata=None) -> str:
@@ -180,10 +189,93 @@ def load(dataset_id: str) -> Space:
     return Space(
         keys,
         vectors,
-        name=dataset_id,
+        name=display_name(meta, dataset_id),
         metadata=metadata,
         fingerprint=meta.get("fingerprint"),
     )
+
+
+def display_name(meta: dict[str, Any], dataset_id: str) -> str:
+    """The name a stored dataset is shown under: its title, else its id."""
+    title = str(meta.get("title") or "").strip()
+    return title or dataset_id
+
+
+# -- names for the command line ------------------------------------------------------
+
+
+def check_name(name: str) -> str:
+    """``name`` stripped, if it can name a dataset on the command line.
+
+    Raises
+    ------
+    ValueError
+        If it is empty, longer than ``MAX_NAME`` characters, holds a control
+        character, or is already the id of a built-in or stored dataset.
+    """
+    text = name.strip() if isinstance(name, str) else ""
+    if not text:
+        raise ValueError(f"dataset name {name!r} is empty; give a name such as lee-w2v")
+    if len(text) > MAX_NAME:
+        raise ValueError(
+            f"dataset name is {len(text)} characters long; at most {MAX_NAME}"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError(f"dataset name {text!r} holds a control character")
+    builtin = {info.id for info in datasets.list_datasets()}
+    if text in builtin or ID_PATTERN.fullmatch(text):
+        raise ValueError(
+            f"dataset name {text!r} is a dataset id already; choose another name"
+        )
+    return text
+
+
+def name_dataset(name: str, dataset_id: str) -> str:
+    """Let ``name`` stand for a stored dataset on the command line.
+
+    A name given again moves to the new dataset.
+
+    Parameters
+    ----------
+    name : str
+        Checked with :func:`check_name`.
+    dataset_id : str
+        A stored dataset id.
+
+    Returns
+    -------
+    str
+        The checked name.
+    """
+    name = check_name(name)
+    if not exists(dataset_id):
+        raise KeyError(f"no stored dataset {dataset_id!r}")
+    names = _read_names()
+    names[name] = dataset_id
+    path = config.subdir(STORE_DIR) / NAMES_FILE
+    temporary = path.with_name(f".{NAMES_FILE}.{os.getpid()}")
+    temporary.write_text(json.dumps(names, ensure_ascii=False, indent=1))
+    os.replace(temporary, path)
+    logger.info("dataset name %r -> %s", name, dataset_id)
+    return name
+
+
+def named(name: str) -> str | None:
+    """The stored dataset id a name stands for, or ``None``."""
+    dataset_id = _read_names().get(name.strip()) if isinstance(name, str) else None
+    return dataset_id if dataset_id and exists(dataset_id) else None
+
+
+def _read_names() -> dict[str, str]:
+    path = config.subdir(STORE_DIR) / NAMES_FILE
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        logger.warning("ignoring unreadable %s: %s", path, error)
+        return {}
+    return names if isinstance(names, dict) else {}
 
 
 def _resolve(dataset_id: str) -> datasets.DatasetInfo | None:
@@ -193,9 +285,11 @@ def _resolve(dataset_id: str) -> datasets.DatasetInfo | None:
     meta = describe(dataset_id)
     return datasets.DatasetInfo(
         id=dataset_id,
-        title=f"{meta['title']} ({meta['n_keys']:,} x {meta['n_dims']})",
+        title=f"{display_name(meta, dataset_id)} ({meta['n_keys']:,} x "
+        f"{meta['n_dims']})",
         description=(
-            f"{meta['n_keys']:,} keys x {meta['n_dims']} dimensions; "
+            f"{counted(meta['n_keys'], 'key')} x "
+            f"{counted(meta['n_dims'], 'dimension')}; "
             f"{meta['source']}; stored {meta['created']}"
         ),
         loader=lambda: load(dataset_id),

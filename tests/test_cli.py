@@ -109,7 +109,17 @@ def test_text_output_lists_keys_and_scores(glove, glove_kv, capsys):
     [
         (["neighbors", "kingg"], "error: unknown key 'kingg'; closest: king, kings"),
         (["analogy", "man", "kingg", "woman"], "error: unknown key 'kingg'; closest:"),
-        (["neighbors", "king", "--topn", "0"], "error: topn=0 must be at least 1"),
+        (["neighbors", "king", "--topn", "0"], "error: topn=0 must be between 1 and"),
+        (
+            ["analogy", "a", "b", "c", "--topn", "1001"],
+            "error: topn=1001 must be between 1 and 1000",
+        ),
+        (["train", "lee", "--out", ""], "error: dataset name '' is empty"),
+        (["train", "lee", "--out", "  "], "error: dataset name '  ' is empty"),
+        (
+            ["train", "lee", "--out", "glove-6b-50d"],
+            "error: dataset name 'glove-6b-50d' is a dataset id already",
+        ),
         (
             ["neighbors", "king", "--restrict-vocab", "0"],
             "error: restrict_vocab=0 must be at least 1",
@@ -151,3 +161,24 @@ def test_unknown_word_from_a_real_process(glove, _data_dir):
         f"error: unknown key 'kingg'; closest: {closest}"
     ]
     assert closest.startswith("king, kings")
+
+
+def test_trained_name_works_as_dataset_everywhere(capsys):
+    argv = ["train", "lee", "--out", "lee test", "--epochs", "1", "--json"]
+    assert cli.main(argv) == 0
+    trained = json.loads(capsys.readouterr().out)
+
+    payload = run_json(
+        capsys, ["neighbors", "government", "--dataset", "lee test", "--json"]
+    )
+    by_id = run_json(
+        capsys, ["neighbors", "government", "--dataset", trained["id"], "--json"]
+    )
+    assert payload == by_id
+    assert trained["name"] == "lee test"
+
+    words = ["analogy", "man", "king", "woman", "--dataset", "lee test"]
+    assert cli.main(words) in (0, 2)
+    assert "unknown dataset" not in capsys.readouterr().err
+    assert cli.main(["evaluate", "--dataset", "lee test", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)

@@ -51,6 +51,68 @@ def test_info_label_column(cases_dir, capsys):
     assert json.loads(capsys.readouterr().out)["n_dims"] == 3
 
 
+def test_label_column_error_names_the_cli_option(cases_dir, capsys):
+    status = main(["info", str(cases_dir / "B13_string_column.tsv")])
+
+    assert status == 2
+    assert "add --label-column 4" in capsys.readouterr().err
+
+
+def test_info_on_a_directory_says_so(tmp_path, capsys):
+    status = main(["info", str(tmp_path)])
+
+    err = capsys.readouterr().err
+    assert status == 2
+    assert err.count("\n") == 1
+    assert "is a directory" in err and "no such file" not in err
+
+
+def one_error_line(capsys) -> str:
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1, captured.err
+    return captured.err
+
+
+def test_convert_refuses_to_overwrite_its_input(cases_dir, tmp_path, capsys):
+    source = tmp_path / "in.vec"
+    source.write_bytes((cases_dir / "B17_one_zero_vector.vec").read_bytes())
+    before = source.read_bytes()
+
+    for output in (source, tmp_path / "sub" / ".." / "in.vec"):
+        status = main(["convert", str(source), str(output), "--force"])
+        assert status == 2
+        assert "is an input of this conversion" in one_error_line(capsys)
+    assert source.read_bytes() == before
+
+
+def test_convert_refuses_to_overwrite_the_metadata(cases_dir, tmp_path, capsys):
+    for name in ("B11_vectors.tsv", "B11_metadata.tsv"):
+        (tmp_path / name).write_bytes((cases_dir / name).read_bytes())
+    metadata = tmp_path / "B11_metadata.tsv"
+    before = metadata.read_bytes()
+
+    argv = ["convert", str(tmp_path / "B11_vectors.tsv"), str(tmp_path / "B11.tsv")]
+    status = main([*argv, "--metadata", str(metadata), "--to", "tsv", "--force"])
+
+    assert status == 2
+    assert "B11_metadata.tsv is an input" in one_error_line(capsys)
+    assert metadata.read_bytes() == before
+
+
+def test_convert_needs_force_to_overwrite(cases_dir, tmp_path, capsys):
+    source = str(cases_dir / "B17_one_zero_vector.vec")
+    target = tmp_path / "out.txt"
+    target.write_text("keep me")
+
+    status = main(["convert", source, str(target)])
+
+    assert status == 2
+    assert "exists already; pass --force" in one_error_line(capsys)
+    assert target.read_text() == "keep me"
+    assert main(["convert", source, str(target), "--force"]) == 0
+    assert formats.read(target).n_keys == 5
+
+
 def test_missing_file(tmp_path, capsys):
     status = main(["info", str(tmp_path / "nope.vec")])
 

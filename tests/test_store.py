@@ -88,3 +88,45 @@ def test_malformed_ids_touch_nothing(bad):
 def test_unknown_well_formed_id():
     with pytest.raises(KeyError, match="no stored dataset 'u-0000"):
         store.load("u-" + "0" * 20)
+
+
+def test_stored_space_is_named_after_its_file():
+    dataset_id = store.save(_random(11), title="my vectors.csv", source="test")
+
+    space = store.load(dataset_id)
+
+    assert space.name == "my vectors.csv"
+    assert datasets.get_info(dataset_id).title == "my vectors.csv (4 x 3)"
+
+
+def test_counts_in_the_description_are_singular_for_one():
+    one = formats.LoadResult(["only"], np.ones((1, 1), np.float32), None, "npy", [])
+
+    dataset_id = store.save(one, title="one.vec", source="test")
+
+    description = datasets.get_info(dataset_id).description
+    assert description.startswith("1 key x 1 dimension;")
+
+
+def test_names_stand_for_stored_datasets():
+    dataset_id = store.save(_random(7), title="seven", source="test")
+
+    assert store.name_dataset(" seven ", dataset_id) == "seven"
+
+    assert store.named("seven") == dataset_id
+    assert store.named("eight") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "is empty"),
+        ("glove-6b-50d", "is a dataset id already"),
+        ("u-0123456789abcdef0123", "is a dataset id already"),
+        ("a\tb", "control character"),
+        ("x" * 201, "at most 200"),
+    ],
+)
+def test_bad_names_are_refused(name, message):
+    with pytest.raises(ValueError, match=message):
+        store.check_name(name)

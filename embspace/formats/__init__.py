@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embspace.formats import sniff as _sniffing  # before def sniff shadows it
 from embspace.formats.base import (
     FORMATS,
     MAX_DECOMPRESSED_BYTES,
@@ -45,6 +46,7 @@ __all__ = [
     "sniff",
     "write",
     "export",
+    "output_paths",
     "read_upload",
 ]
 
@@ -71,12 +73,10 @@ def sniff(path, *, head: bytes | None = None, name: str | None = None) -> str:
     FormatError
         For empty, pickle-based, foreign or unrecognised files.
     """
-    from embspace.formats.sniff import sniff_bytes, sniff_source
-
     source = Source.open_path(path, name=name)
     if head is not None:
-        return sniff_bytes(head, name=source.name, path=source.path)
-    return sniff_source(source)
+        return _sniffing.sniff_bytes(head, name=source.name, path=source.path)
+    return _sniffing.sniff_source(source)
 
 
 def read(
@@ -122,9 +122,7 @@ def read(
     """
     source = Source.open_path(path, name=name, max_bytes=max_bytes)
     if format is None:
-        from embspace.formats.sniff import sniff_source
-
-        format = sniff_source(source)
+        format = _sniffing.sniff_source(source)
     elif format not in FORMATS:
         raise ValueError(f"format={format!r} is not one of {', '.join(FORMATS)}")
 
@@ -223,6 +221,30 @@ def write(space_or_result, path, *, format: str) -> list[Path]:
     if format == "tsv":
         return writers.write_tsv(keys, vectors, path, metadata)
     return writers.write_npy(keys, vectors, path)
+
+
+def output_paths(path, *, format: str) -> list[Path]:
+    """The files :func:`write` would write for ``path``, without writing.
+
+    Parameters
+    ----------
+    path : path-like
+        The output as given to :func:`write`.
+    format : str
+        One of :data:`~embspace.formats.writers.WRITE_FORMATS`.
+
+    Returns
+    -------
+    list of Path
+    """
+    from embspace.formats import writers
+
+    if format not in WRITE_FORMATS:
+        raise ValueError(
+            f"format={format!r} cannot be written; choose one of "
+            + ", ".join(WRITE_FORMATS)
+        )
+    return writers.output_paths(Path(path), format)
 
 
 def export(space_or_result, *, format: str, limit: int | None = None):

@@ -8,6 +8,7 @@ vectors at all (HTML, ZIP, ELF, images, PDF) are named.
 from __future__ import annotations
 
 import logging
+import struct
 import zipfile
 from pathlib import Path
 
@@ -38,6 +39,11 @@ FOREIGN = (
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document; save it as CSV"),
     (b"SQLite format 3", "an SQLite database; export the table as CSV or Parquet"),
     (b"\x89HDF", "an HDF5 file; export the matrix with np.save"),
+)
+FASTTEXT_MAGIC = 793712314
+FASTTEXT_EXPORT = (
+    "a fastText model binary (.bin); export its vectors as .vec text (fastText "
+    "print-word-vectors or gensim save_word2vec_format) and upload that"
 )
 PICKLE_SUFFIXES = {".model", ".kv", ".pkl", ".pickle", ".joblib", ".pt", ".pth"}
 
@@ -77,6 +83,8 @@ def _binary_format(head: bytes, name: str, path: Path | None) -> str | None:
         return "parquet"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_format(name, path)
+    if _is_fasttext(head):
+        raise FormatError(f"{name}: {FASTTEXT_EXPORT}")
     if _is_pickle(head, path):
         raise FormatError(
             f"{name} byte 0: a Python pickle (gensim .model/.kv, joblib or torch); "
@@ -93,6 +101,36 @@ def _binary_format(head: bytes, name: str, path: Path | None) -> str | None:
             "came from a download link, download the file itself"
         )
     return None
+
+
+def _is_fasttext(head: bytes) -> bool:
+    """A fastText ``save_model`` file: the magic, or the older header of args.
+
+    Files from before fastText 0.2 (gensim's ``lee_fasttext.bin``) start
+    with the training arguments as int32: dim, ws, epoch, minCount, neg,
+    wordNgrams, loss (1-4), model (1-3), bucket, minn, maxn, lrUpdateRate,
+    then the sampling threshold ``t`` as a float64 in (0, 1).
+    """
+    if len(head) < 56:
+        return False
+    numbers = struct.unpack("<12i", head[:48])
+    if numbers[0] == FASTTEXT_MAGIC:
+        return True
+    dim, ws, epoch, _, neg, ngrams, loss, model, bucket, minn, maxn, rate = numbers
+    (threshold,) = struct.unpack("<d", head[48:56])
+    return (
+        0 < dim <= 100_000
+        and 0 < ws <= 1000
+        and 0 < epoch <= 100_000
+        and 0 <= neg <= 10_000
+        and 0 < ngrams <= 100
+        and 1 <= loss <= 4
+        and 1 <= model <= 3
+        and bucket >= 0
+        and 0 <= minn <= maxn <= 100
+        and rate > 0
+        and 0.0 < threshold < 1.0
+    )
 
 
 def _is_pickle(head: bytes, path: Path | None) -> bool:

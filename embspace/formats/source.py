@@ -48,6 +48,8 @@ class Source:
         """Describe ``path``; raises :class:`FormatError` if it cannot be read."""
         path = Path(path)
         label = name or path.name
+        if path.is_dir():
+            raise FormatError(f"{label}: is a directory; give a vectors file")
         if not path.is_file():
             raise FormatError(f"{label}: no such file")
 

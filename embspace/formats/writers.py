@@ -67,8 +67,7 @@ def write_tsv(keys, vectors: np.ndarray, path: Path, metadata=None) -> list[Path
 def write_npy(keys, vectors: np.ndarray, path: Path) -> list[Path]:
     """``name.npy`` (float32, no pickle) and ``name.keys.txt`` (one per line)."""
     _check_keys(keys, forbidden="\n\r", what="a keys file")
-    npy_path = path if path.suffix == ".npy" else path.with_suffix(".npy")
-    keys_path = npy_path.with_suffix(".keys.txt")
+    npy_path, keys_path = npy_paths(path)
     np.save(npy_path, np.ascontiguousarray(vectors, dtype=np.float32))
     with keys_path.open("w", encoding="utf-8", newline="\n") as out:
         for start in range(0, len(keys), BLOCK_ROWS):
@@ -76,10 +75,34 @@ def write_npy(keys, vectors: np.ndarray, path: Path) -> list[Path]:
     return [npy_path, keys_path]
 
 
+def npy_paths(path: Path) -> tuple[Path, Path]:
+    """Where ``.npy`` + keys go: ``x.npy`` and ``x.keys.txt``."""
+    npy_path = path if path.suffix == ".npy" else path.with_suffix(".npy")
+    return npy_path, npy_path.with_suffix(".keys.txt")
+
+
+def output_paths(path: Path, format: str) -> list[Path]:
+    """The files a writer of ``format`` would write for ``path``; writes nothing."""
+    if format == "tsv":
+        return list(tsv_targets(path))
+    if format == "npy":
+        return list(npy_paths(path))
+    return [path]
+
+
 def tsv_paths(path: Path) -> tuple[Path, Path]:
-    """Where the Projector pair goes: a folder, or ``x.tsv`` + ``x_metadata.tsv``."""
+    """Where the Projector pair goes: a folder, or ``x.tsv`` + ``x_metadata.tsv``.
+
+    A folder (a path without suffix) is created.
+    """
     if path.suffix == "":
         path.mkdir(parents=True, exist_ok=True)
+    return tsv_targets(path)
+
+
+def tsv_targets(path: Path) -> tuple[Path, Path]:
+    """The two files of :func:`tsv_paths`, without creating anything."""
+    if path.suffix == "":
         return path / "vectors.tsv", path / "metadata.tsv"
     if path.stem == "vectors":
         return path, path.with_name("metadata.tsv")

@@ -1,0 +1,53 @@
+"""Sniffing files that are not vectors: fastText model binaries."""
+
+from __future__ import annotations
+
+import re
+import struct
+
+import pytest
+from gensim.models import FastText
+from gensim.test.utils import common_texts, datapath
+
+from embspace import formats
+from embspace.formats import FormatError
+
+FASTTEXT_MESSAGE = (
+    ": a fastText model binary (.bin); export its vectors as .vec text (fastText "
+    "print-word-vectors or gensim save_word2vec_format) and upload that"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "lee_fasttext.bin",  # the header of fastText before 0.2, no magic
+        "lee_fasttext_new.bin",  # magic 793712314 at byte 0
+        "toy-model.bin",
+        "non_ascii_fasttext.bin",
+    ],
+)
+def test_gensim_fasttext_binaries_are_named(name):
+    with pytest.raises(FormatError, match=re.escape(name + FASTTEXT_MESSAGE)):
+        formats.read(datapath(name))
+
+
+def test_a_model_saved_now_is_named_too(tmp_path):
+    from gensim.models.fasttext import save_facebook_model
+
+    model = FastText(vector_size=4, min_count=1, epochs=1, seed=1)
+    model.build_vocab(corpus_iterable=common_texts)
+    model.train(corpus_iterable=common_texts, total_examples=9, epochs=1)
+    path = tmp_path / "model.bin"
+    save_facebook_model(model, str(path))
+    assert struct.unpack("<i", path.read_bytes()[:4])[0] == 793712314
+
+    with pytest.raises(FormatError, match=re.escape("model.bin" + FASTTEXT_MESSAGE)):
+        formats.sniff(path)
+
+
+def test_fasttext_vec_text_still_loads():
+    result = formats.read(datapath("lee_fasttext.vec"))
+
+    assert result.format == "word2vec"
+    assert result.n_keys > 1000
