@@ -335,3 +335,144 @@ def test_about_credits_glove():
     assert "Pennington" in text
     assert "PDDL" in text
     assert "distorts distances" in text
+
+
+# -- awkward inputs on Explore (tests/data/cases) -------------------------------------
+
+
+@pytest.fixture()
+def case_dataset(cases_dir):
+    """Register a case file (read by embspace.formats) as a dataset id."""
+    from embspace import datasets, formats
+
+    registered = []
+
+    def register(filename: str, **read) -> str:
+        path = cases_dir / filename if isinstance(filename, str) else filename
+        space = formats.read(path, **read).to_space(name=f"case-{path.stem}")
+        datasets.register(
+            datasets.DatasetInfo(space.name, path.name, "case", lambda: space)
+        )
+        registered.append(space.name)
+        return space.name
+
+    yield register
+    for name in registered:
+        datasets._REGISTRY.pop(name, None)
+
+
+def _case_app(dataset_id: str, **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["dataset_id"] = dataset_id
+    for name, value in state.items():
+        at.session_state[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _plain(text: str) -> str:
+    """Text shown with pages.common.plain, without its escapes."""
+    return text.replace("\\", "")
+
+
+def _plain_texts(at: AppTest) -> str:
+    return _plain(_texts(at))
+
+
+def _values(field) -> list[float]:
+    """A Plotly data array, decoded when it is sent as typed binary data."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(field, dict):
+        raw = base64.b64decode(field["bdata"])
+        return np.frombuffer(raw, dtype=field["dtype"]).tolist()
+    return list(field)
+
+
+def _map_spec(at: AppTest) -> dict:
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(c for c in charts if c["data"] and c["data"][0].get("name") == "keys")
+
+
+def test_explore_b21_single_point_shows_its_values_and_the_reason(case_dataset):
+    from embspace.space import ONE_VECTOR
+
+    at = _case_app(case_dataset("B21_single_point.vec"))
+
+    infos = [info.value for info in at.info]
+    assert f"Neighbours are disabled: {ONE_VECTOR}." in infos
+    assert any(
+        _plain(i).startswith("Projections are disabled: the data has only 1 vector")
+        for i in infos
+    )
+    assert not at.dataframe and not at.error
+    assert "**The row E[only]** of the embedding matrix" in _texts(at)
+    assert "Values: 0.1, 0.2, 0.3" in _plain_texts(at)
+    assert len(at.get("plotly_chart")) == 1  # the vector strip, no map
+
+
+def test_explore_b16_all_zero_says_the_same_thing_twice(case_dataset):
+    from embspace.space import ALL_ZERO
+
+    at = _case_app(case_dataset("B16_all_zero.vec"), query="alpha")
+
+    infos = [info.value for info in at.info]
+    assert f"Neighbours are disabled: {ALL_ZERO}." in infos
+    assert f"Projections are disabled: {ALL_ZERO}." in [_plain(i) for i in infos]
+    assert not at.dataframe and not at.error
+    assert "Values: 0, 0, 0, 0" in _plain_texts(at)
+
+
+def test_explore_b23_two_dims_opens_in_raw_coordinates(case_dataset, cases_dir):
+    at = _case_app(case_dataset("B23_two_dims.tsv"), query="1")
+
+    assert at.selectbox(key="method").value == "raw"
+    spec = _map_spec(at)
+    keys = spec["data"][0]
+    points = sorted(zip(_values(keys["x"]), _values(keys["y"])))
+    assert points == [(0, 0), (0, 1), (1, 0), (1, 1)]  # (0, 0) is kept
+    assert spec["layout"]["xaxis"]["title"]["text"] == "dimension 1"
+
+    at.radio(key="dims").set_value("3-D").run()
+    assert any(
+        "3-D is unavailable: the data has only 2 dimensions" in _plain(w.value)
+        for w in at.warning
+    )
+
+
+def test_explore_b23_one_dim_is_a_labelled_strip(case_dataset):
+    at = _case_app(case_dataset("B23_one_dim.tsv"), query="1")
+
+    assert at.selectbox(key="method").value == "raw"
+    spec = _map_spec(at)
+    assert sorted(_values(spec["data"][0]["x"])) == [0, 0.5, 1, 1.5]
+    assert set(_values(spec["data"][0]["y"])) == {0}
+    assert spec["layout"]["xaxis"]["title"]["text"].startswith("value")
+    labelled = {t.get("name"): t.get("text") for t in spec["data"][1:]}
+    assert labelled["query"] == ["1"] and sorted(labelled["neighbours"]) == ["2", "3"]
+    assert not at.error
+
+
+def test_explore_b27_map_samples_the_whole_file_and_says_so(
+    case_dataset, cases_dir, tmp_path
+):
+    import subprocess
+    import sys
+
+    script = cases_dir / "B27_over_100k_points.gen.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path / "b27")], check=True)
+    dataset = case_dataset(
+        tmp_path / "b27_vectors.tsv", metadata_path=tmp_path / "b27_metadata.tsv"
+    )
+
+    at = _case_app(dataset, query="rare119999", map_n=5000, search="rare")
+
+    shown = "the map shows 5,000 of 120,000 rows, sampled evenly across the file"
+    assert shown in _plain_texts(at)
+    assert "sampled evenly" in at.slider(key="map_n").label
+    assert len(_table_keys(at)) == 10  # neighbours see every row
+    matches = at.button(key="select_matches").label
+    assert matches.startswith("Select the ") and matches != "Select the 0 matches"
