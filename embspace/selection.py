@@ -202,6 +202,25 @@ def positions_of(indices: np.ndarray, rows: Sequence[int]) -> list[int]:
     return [int(h) if indices[h] == r else -1 for h, r in zip(hits, rows)]
 
 
+def first_valid_key(space: Space) -> str | None:
+    """The first key whose vector is finite and non-zero, e.g. a first query.
+
+    Parameters
+    ----------
+    space : Space
+        The vectors.
+
+    Returns
+    -------
+    str or None
+        ``None`` when no row has a usable vector.
+    """
+    valid = np.asarray(space.valid)
+    if not valid.any():
+        return None
+    return space.keys[int(np.argmax(valid))]
+
+
 # -- colourings -------------------------------------------------------------------
 
 

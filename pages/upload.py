@@ -8,11 +8,14 @@ report kept in the session.
 from __future__ import annotations
 
 import logging
+import re
+from pathlib import PurePath
 
 import streamlit as st
 
-from embspace import formats, store
-from pages.common import current_dataset_id, current_space, guarded
+from embspace import formats, selection, store
+from embspace.wording import counted
+from pages.common import current_dataset_id, current_space, get_space, guarded
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +83,18 @@ def _process() -> None:
 
 
 def _remember(dataset_id: str) -> None:
-    """Make ``dataset_id`` current and list it in this session's picker."""
+    """Make ``dataset_id`` current, list it in the picker, pick a first query.
+
+    Explore keeps its query in ``st.session_state["query"]`` (the widget of
+    the ``query`` field of its link bindings); the previous dataset's query
+    would be an unknown key here, so the first usable key takes its place.
+    """
     mine = st.session_state.setdefault("my_datasets", [])
     if dataset_id not in mine:
         mine.append(dataset_id)
     st.session_state["dataset_id"] = dataset_id
+    first = selection.first_valid_key(get_space(dataset_id))
+    st.session_state["query"] = first or ""
 
 
 def _use_label_column(number: int) -> None:
@@ -140,7 +150,8 @@ def _report() -> None:
 
     st.success(
         f"Read {plain(report['name'])} as {report['format']}: "
-        f"{report['n_keys']:,} keys x {report['n_dims']} dimensions. Stored as "
+        f"{counted(report['n_keys'], 'key')} x "
+        f"{counted(report['n_dims'], 'dimension')}. Stored as "
         f"`{report['dataset_id']}`; share this id to let others open the same data."
     )
     for message in report["warnings"]:
@@ -156,7 +167,12 @@ def _report() -> None:
 def _export() -> None:
     space = current_space()
     st.subheader("Export the current dataset")
-    st.caption(f"{current_dataset_id()}: {space.n_keys:,} x {space.n_dims}")
+    st.caption(
+        plain(
+            f"{space.name} ({current_dataset_id()}): {counted(space.n_keys, 'key')} "
+            f"x {counted(space.n_dims, 'dimension')}"
+        )
+    )
     limit = st.number_input(
         "Rows to export (from the top)",
         min_value=1,
@@ -171,11 +187,17 @@ def _export() -> None:
         column.download_button(
             label,
             data=_exporter(space, name, int(limit)),
-            file_name=f"{space.name}{suffix}.{extension}",
+            file_name=f"{_file_stem(space.name)}{suffix}.{extension}",
             mime=mime,
             key=f"export_{name}",
             on_click="ignore",
         )
+
+
+def _file_stem(name: str) -> str:
+    """A safe file name stem: ``my vectors.txt`` -> ``my-vectors``."""
+    stem = re.sub(r"[^\w.-]+", "-", PurePath(name).stem).strip("-.")
+    return stem[:80] or "vectors"
 
 
 def _exporter(space, name: str, limit: int):

@@ -51,3 +51,16 @@ def test_fasttext_vec_text_still_loads():
 
     assert result.format == "word2vec"
     assert result.n_keys > 1000
+
+
+def test_counts_of_one_are_singular(tmp_path):
+    path = tmp_path / "one.vec"
+    path.write_bytes(b"1 2\na 1 2\nb 3 4\n")
+    labels = tmp_path / "labels.txt"
+    labels.write_text("x\n")
+
+    warnings = formats.read(path).warnings
+
+    assert any("the header says 1 vector, the file has 2" in w for w in warnings)
+    with pytest.raises(FormatError, match="1 label for 2 vectors;"):
+        formats.read(path, labels_path=labels)

@@ -131,3 +131,11 @@ def test_color_options_and_values(labelled_space):
 def test_unknown_colouring_is_a_key_error(labelled_space):
     with pytest.raises(KeyError, match="color_by='size' is not available"):
         selection.color_values(labelled_space, np.array([0]), "size")
+
+
+def test_first_valid_key_skips_zero_and_nonfinite_rows():
+    vectors = np.array([[0, 0], [np.nan, 1], [np.inf, 0], [3, 4]], np.float32)
+    space = Space(["zero", "nan", "inf", "ok"], vectors)
+
+    assert selection.first_valid_key(space) == "ok"
+    assert selection.first_valid_key(Space(["z"], np.zeros((1, 2)))) is None

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from embspace import store
-from pages.upload import plain
+from pages.upload import _file_stem, plain
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "upload.py")
 
@@ -110,3 +110,37 @@ def test_keys_in_messages_are_shown_as_text(page):
     assert "\\*\\*b\\*\\*" in message and "\\$x\\$" in message
     space = store.load(page.session_state["dataset_id"])
     assert space.keys[0] == key.decode()
+
+
+def test_upload_sets_the_query_to_the_first_usable_key(page):
+    data = b"3 2\nzero 0 0\nbad nan 1\ngood 1 2\n"
+    page.session_state["query"] = "king"
+
+    page.file_uploader(key="upload_vectors").upload("first.vec", data)
+    page.run()
+
+    assert not page.exception
+    assert page.session_state["query"] == "good"
+
+
+def test_one_key_is_counted_in_the_singular(page, cases_dir):
+    data = (cases_dir / "B21_single_point.vec").read_bytes()
+
+    page.file_uploader(key="upload_vectors").upload("B21.vec", data)
+    page.run()
+
+    assert "1 key x 3 dimensions" in page.success[0].value
+    assert page.session_state["query"] == "only"
+
+
+def test_export_is_named_after_the_uploaded_file(page, cases_dir):
+    data = (cases_dir / "B17_one_zero_vector.vec").read_bytes()
+
+    page.file_uploader(key="upload_vectors").upload("my colours.vec", data)
+    page.run()
+
+    assert not page.exception
+    assert "my colours.vec" in page.caption[-1].value.replace("\\", "")
+    assert _file_stem(store.load(page.session_state["dataset_id"]).name) == (
+        "my-colours"
+    )

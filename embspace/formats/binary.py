@@ -14,6 +14,7 @@ import numpy as np
 from embspace.formats.base import MAX_DIMS, FormatError, Rows
 from embspace.formats.source import Source
 from embspace.formats.text import Parsed, _lines, parse_header
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -80,13 +81,13 @@ def read_binary(source: Source) -> Parsed:
     vectors = vectors[: len(keys)]
     if count != len(keys):
         warnings.append(
-            f"{name} line 1: the header says {count:,} vectors, the file has "
+            f"{name} line 1: the header says {counted(count, 'vector')}, the file has "
             f"{len(keys):,}; loaded {len(keys):,}"
         )
     elif data[offset:].strip():
         warnings.append(
             f"{name} byte {offset:,}: {size - offset:,} bytes after the "
-            f"{count:,} records the header announced were ignored"
+            f"{counted(count, 'record')} the header announced were ignored"
         )
     if bad:
         warnings.append(

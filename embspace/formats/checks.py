@@ -13,6 +13,7 @@ import numpy as np
 
 from embspace.formats.base import Rows, show_key
 from embspace.space import ALL_ZERO
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _empty_keys(keys: list[str], rows: Rows, name: str) -> list[str]:
     if not empty:
         return []
     where = ", ".join(rows.name(i) for i in empty[:SHOWN])
-    return [f"{name}: {len(empty):,} empty or blank keys ({where})"]
+    return [f"{name}: {counted(len(empty), 'empty or blank key')} ({where})"]
 
 
 def _bad_rows(keys, vectors: np.ndarray, rows: Rows, name: str) -> list[str]:

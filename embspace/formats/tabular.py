@@ -19,6 +19,7 @@ import pyarrow.csv as pcsv
 from embspace.formats.base import MAX_DIMS, FormatError, Rows
 from embspace.formats.source import Source, strip_bom
 from embspace.formats.text import Parsed, _lines
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +300,8 @@ def read_metadata(path, *, n_rows: int, single: bool, name: str | None = None):
             bad.append(number)
     if bad:
         warnings.append(
-            f"{source.name}: {len(bad):,} lines are not valid UTF-8 "
+            f"{source.name}: {counted(len(bad), 'line')} "
+            f"{'is' if len(bad) == 1 else 'are'} not valid UTF-8 "
             f"({_lines(bad)}); the undecodable bytes became U+FFFD"
         )
 
@@ -311,8 +313,8 @@ def read_metadata(path, *, n_rows: int, single: bool, name: str | None = None):
     header, body = text[0].split("\t"), [t.split("\t") for t in text[1:]]
     if len(body) != n_rows:
         raise FormatError(
-            f"{source.name}: {len(body):,} metadata rows after the header line for "
-            f"{n_rows:,} vectors; there must be one row per vector"
+            f"{source.name}: {counted(len(body), 'metadata row')} after the header "
+            f"line for {counted(n_rows, 'vector')}; there must be one row per vector"
         )
     wide = next((i for i, r in enumerate(body) if len(r) != len(header)), None)
     if wide is not None:
@@ -328,13 +330,15 @@ def read_metadata(path, *, n_rows: int, single: bool, name: str | None = None):
 def _single_column(text, n_rows, name, warnings):
     if len(text) == n_rows + 1:
         warnings.append(
-            f"{name} line 1: {len(text):,} lines for {n_rows:,} vectors, so line 1 "
+            f"{name} line 1: {counted(len(text), 'line')} for "
+            f"{counted(n_rows, 'vector')}, so line 1 "
             f"({text[0][:30]!r}) was taken as a header"
         )
         text = text[1:]
     elif len(text) != n_rows:
         raise FormatError(
-            f"{name}: {len(text):,} labels for {n_rows:,} vectors; there must be one "
+            f"{name}: {counted(len(text), 'label')} for {counted(n_rows, 'vector')}; "
+            "there must be one "
             "label per vector (plus an optional header line)"
         )
     return text, None, warnings

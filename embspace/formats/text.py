@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from embspace.formats.base import MAX_DIMS, FormatError, Rows
 from embspace.formats.source import Source, lines_of, strip_bom
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -104,8 +105,9 @@ def read_text(source: Source, *, header: bool) -> Parsed:
     warnings = _block_warnings(source.name, np.concatenate(blank), bad_keys)
     if count_hint is not None and count_hint != len(keys):
         warnings.append(
-            f"{source.name} line 1: the header says {count_hint:,} vectors, the "
-            f"file has {len(keys):,}; loaded {len(keys):,}"
+            f"{source.name} line 1: the header says "
+            f"{counted(count_hint, 'vector')}, the file has {len(keys):,}; "
+            f"loaded {len(keys):,}"
         )
     logger.info("read %s: %d x %d", source.name, *vectors.shape)
     return Parsed(keys, vectors, rows, warnings)
