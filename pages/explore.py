@@ -53,6 +53,7 @@ BINDINGS = (
     link.Binding("color_by", "color_by"),
     link.Binding("search", "search"),
     link.Binding("regex", "regex"),
+    link.Binding("filter", "map_filter"),
     link.Binding("selected", "selected", list, tuple),
     link.Binding("isolate", "isolate"),
 )
@@ -90,7 +91,8 @@ def _query_controls() -> None:
 
 def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
     if space.n_keys <= SMALL_SPACE:
-        column.caption(f"The map shows all {space.n_keys:,} keys.")
+        keys = "key" if space.n_keys == 1 else "keys"
+        column.caption(f"The map shows all {space.n_keys:,} {keys}.")
         return space.n_keys
 
     top = min(MAP_SIZE_MAX, space.n_keys)
@@ -161,16 +163,18 @@ def _default_method(
     """The method to fall back on; a new dataset opens in its default view.
 
     The default view is raw coordinates for 1-D or 2-D data, PCA otherwise,
-    and never a method the data cannot run; a link's choice is kept when the
-    data can run it.
+    and never a method the data cannot run. A link keeps its UMAP or t-SNE
+    when the data can run them; its PCA is the view's default value, so a
+    link that names no projection opens 2-D data in raw coordinates too.
     """
     fallback = projection.default_method(space)
     if fallback not in usable:
         fallback = usable[0]
     if st.session_state.get("_map_space") != space.fingerprint:
         st.session_state["_map_space"] = space.fingerprint
-        unusable = bool(available.get(st.session_state["method"]))
-        if unusable or (fallback == "raw" and not from_link):
+        current = st.session_state["method"]
+        kept = from_link and current != "pca"
+        if available.get(current) or (fallback == "raw" and not kept):
             st.session_state["method"] = fallback
     return fallback
 
@@ -203,6 +207,108 @@ def _search_controls() -> None:
         "match the regular expression, are marked.",
     )
     flag.checkbox("Regular expression", key="regex")
+    _filter_controls(current_space())
+
+
+def _filter_controls(space: Space) -> None:
+    """Filter the map by a metadata column; the view keeps it as ``map_filter``."""
+    from embspace import map_filter as mf
+
+    state, columns = st.session_state, mf.filter_options(space)
+    try:
+        current = mf.parse_filter(state.get("map_filter", ""))
+    except ValueError as error:
+        st.warning(plain(f"Filter ignored: {error}"))
+        current = None
+    if current is not None and current.column not in columns:
+        st.warning(plain(f"Filter ignored: no metadata column {current.column!r}"))
+        current = None
+    state["map_filter"] = mf.encode_filter(current)
+    if not columns:
+        return
+
+    state["filter_column"] = current.column if current else ""
+    pick, choose = st.columns([1, 3], vertical_alignment="bottom")
+    pick.selectbox(
+        "Filter the map by",
+        ["", *columns],
+        key="filter_column",
+        format_func=lambda column: column or "no filter",
+        on_change=_on_filter_change,
+        args=(space,),
+    )
+    if current is None:
+        return
+    if not mf.is_numeric_column(space, current.column):
+        options = mf.column_values(space, current.column)
+        state["filter_values"] = list(current.values)
+        choose.multiselect(
+            "Show only keys whose value is",
+            options + [v for v in current.values if v not in options],
+            key="filter_values",
+            placeholder="pick values (none: every key)",
+            on_change=_on_filter_change,
+            args=(space,),
+        )
+        return
+    bounds = mf.column_range(space, current.column)
+    if bounds is None or bounds[0] == bounds[1]:
+        choose.caption(plain(f"{current.column} has a single value; nothing to filter"))
+        return
+    low = max(bounds[0], current.low if current.low is not None else bounds[0])
+    high = min(bounds[1], current.high if current.high is not None else bounds[1])
+    state["filter_range"] = (low, high) if low <= high else bounds
+    choose.slider(
+        f"Show only keys whose {current.column} lies in",
+        min_value=bounds[0],
+        max_value=bounds[1],
+        key="filter_range",
+        on_change=_on_filter_change,
+        args=(space,),
+    )
+
+
+def _on_filter_change(space: Space) -> None:
+    """Callback: the filter widgets into ``map_filter`` (a new column keeps all)."""
+    from embspace import map_filter as mf
+
+    state, column = st.session_state, st.session_state.get("filter_column", "")
+    try:
+        old = mf.parse_filter(state.get("map_filter", ""))
+    except ValueError:
+        old = None
+    new = mf.MapFilter(column) if column else None
+    numeric = bool(column) and mf.is_numeric_column(space, column)
+    if column and (old is None or old.column != column):
+        bounds = mf.column_range(space, column) if numeric else None
+        if bounds is not None:
+            new = mf.MapFilter(column, low=bounds[0], high=bounds[1])
+    elif numeric:
+        low, high = state["filter_range"]
+        new = mf.MapFilter(column, low=float(low), high=float(high))
+    elif column:
+        new = mf.MapFilter(column, values=tuple(state.get("filter_values", ())))
+    state["map_filter"] = mf.encode_filter(new)
+
+
+def _apply_filter(space: Space, fitted, figure, state: ViewState) -> None:
+    """Grey out the map points the filter leaves out, and say how many stay."""
+    from embspace import map_filter as mf
+
+    try:
+        current = mf.parse_filter(state.filter)
+        keep = mf.filter_mask(space, np.asarray(fitted.indices), current)
+    except (ValueError, KeyError):
+        return
+    if current is None or keep.all() and not current.numeric and not current.values:
+        return
+    mf.grey_out(figure, keep)
+    st.caption(
+        plain(
+            f"Filter {current.describe()}: {int(keep.sum()):,} of {keep.size:,} "
+            "keys of the map pass; the others are grey."
+        )
+    )
 
 
 def _map_settings(settings: dict) -> dict:
@@ -307,10 +413,8 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
 def _vector(space: Space, result: queries.QueryResult) -> None:
     key = result.inputs[0]
     values = np.asarray(space.vector(key))
-    st.markdown(
-        f"**The row E[{plain(key)}]** of the embedding matrix: "
-        f"its {space.n_dims} values"
-    )
+    count = "its value" if space.n_dims == 1 else f"its {space.n_dims} values"
+    st.markdown(f"**The row E[{plain(key)}]** of the embedding matrix: {count}")
     st.plotly_chart(
         figures.vector_strip(values, key),
         key="vector_strip",
@@ -404,6 +508,7 @@ def _map(
     matches = _matches(fitted, state)
 
     drawn = _figure(space, fitted, state, positions, query_position, selected, matches)
+    _apply_filter(space, fitted, drawn.figure, state)
     _chart(slot, fitted, drawn.figure, space.keys)
     for note in (*fitted.notes, drawn.notice):
         if note:

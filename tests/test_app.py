@@ -349,7 +349,8 @@ def case_dataset(cases_dir):
 
     def register(filename: str, **read) -> str:
         path = cases_dir / filename if isinstance(filename, str) else filename
-        space = formats.read(path, **read).to_space(name=f"case-{path.stem}")
+        slug = path.stem.lower().replace("_", "-")
+        space = formats.read(path, **read).to_space(name=f"case-{slug}")
         datasets.register(
             datasets.DatasetInfo(space.name, path.name, "case", lambda: space)
         )
@@ -476,3 +477,15 @@ def test_explore_b27_map_samples_the_whole_file_and_says_so(
     assert len(_table_keys(at)) == 10  # neighbours see every row
     matches = at.button(key="select_matches").label
     assert matches.startswith("Select the ") and matches != "Select the 0 matches"
+
+
+def test_explore_link_to_2d_data_opens_in_raw_coordinates(case_dataset):
+    dataset = case_dataset("B23_two_dims.tsv")
+
+    at = _app(dataset=dataset, query="1")
+    assert at.selectbox(key="method").value == "raw"
+    assert _map_spec(at)["layout"]["xaxis"]["title"]["text"] == "dimension 1"
+
+    # A link that names UMAP keeps it.
+    at = _app(dataset=dataset, query="1", projection="umap")
+    assert at.selectbox(key="method").value == "umap"
