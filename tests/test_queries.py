@@ -428,63 +428,6 @@ def test_a_capitalised_key_resolves_with_a_note(glove, glove_kv):
     assert result.inputs == ("king",)
 
 
-# -- parsing expressions -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text, positive, negative",
-    [
-        ("king - man + woman", ["king", "woman"], ["man"]),
-        ("king-man+woman", ["king", "woman"], ["man"]),
-        ("king", ["king"], []),
-        ("- king", [], ["king"]),
-        ("e-mail - letter", ["e-mail"], ["letter"]),
-        ("e-mail", ["e-mail"], []),
-        ("new-york + paris", ["new-york", "paris"], []),
-        ("  a  +  b  ", ["a", "b"], []),
-    ],
-)
-def test_parse_expression(text, positive, negative):
-    space = Space(["e-mail", "new-york", "a", "b"], np.eye(4, dtype=np.float32))
-
-    assert queries.parse_expression(text, space) == (positive, negative)
-
-
-def test_parse_expression_without_a_space_splits_hyphens():
-    assert queries.parse_expression("e-mail") == (["e"], ["mail"])
-
-
-def test_parse_expression_never_evaluates_code():
-    text = "__import__('os').system('true')"
-
-    positive, negative = queries.parse_expression(text)
-
-    assert positive == [text] and negative == []
-
-
-@pytest.mark.parametrize(
-    "text, positive, negative",
-    [
-        ("king \u2212 man + woman", ["king", "woman"], ["man"]),
-        ("king \u2013 man + woman", ["king", "woman"], ["man"]),
-        ("king\u2212man+woman", ["king", "woman"], ["man"]),
-        ("e-mail \u2212 letter", ["e-mail"], ["letter"]),
-        ("\u2212 king", [], ["king"]),
-    ],
-)
-def test_parse_expression_takes_the_minus_sign_and_en_dash(text, positive, negative):
-    space = Space(["e-mail", "letter", "king"], np.eye(3, dtype=np.float32))
-
-    assert queries.parse_expression(text, space) == (positive, negative)
-
-
-def test_expression_with_a_minus_sign_matches_gensim(glove, glove_kv):
-    result = queries.expression(glove, "king \u2212 man + woman", topn=5)
-
-    expected = glove_kv.most_similar(["king", "woman"], ["man"], topn=5)
-    assert_same(result, expected)
-
-
 @pytest.mark.parametrize("empty", ["", "   "])
 def test_empty_inputs_are_named_not_unknown(planted, empty):
     with pytest.raises(ValueError, match="^c is empty"):
@@ -493,23 +436,6 @@ def test_empty_inputs_are_named_not_unknown(planted, empty):
         queries.analogy(planted, empty, "w2", "w3", method="mul")
     with pytest.raises(ValueError, match="a key of the query is empty"):
         queries.neighbors(planted, empty)
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("", "the expression is empty"),
-        ("king \u2212", "operator without a key: term 2 is empty"),
-        ("   ", "the expression is empty"),
-        ("king -", "has an operator without a key"),
-        ("king + - man", "has an operator without a key"),
-        ("king - + man", "has an operator without a key"),
-        ("+", "has an operator without a key"),
-    ],
-)
-def test_parse_expression_errors(text, message):
-    with pytest.raises(ValueError, match=message):
-        queries.parse_expression(text)
 
 
 # -- bad arguments --------------------------------------------------------------------
@@ -570,70 +496,3 @@ def test_result_to_dict_is_json_ready(planted):
     assert payload["query"] == "w0"
     assert [item["key"] for item in payload["results"]] == ["w1", "w2"]
     assert payload["results"][0]["score"] == round(result.results[0].score, 4)
-
-
-# -- awkward files (tests/data/cases) ---------------------------------------------
-
-
-def read_vec(path) -> Space:
-    """A tiny ``.vec`` reader for the cases (header ``count dim``)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    n_dims = int(lines[0].split()[1])
-    fields = [line.split(" ") for line in lines[1:] if line.strip()]
-    vectors = np.array([[float(v) for v in f[-n_dims:]] for f in fields])
-    keys = [" ".join(f[:-n_dims]) for f in fields]
-    return Space(keys, vectors.reshape(len(keys), n_dims), name=path.name)
-
-
-def test_b16_all_zero_blocks_neighbours_with_the_shared_reason(cases_dir):
-    from embspace.space import ALL_ZERO
-
-    space = read_vec(cases_dir / "B16_all_zero.vec")
-
-    for metric in queries.METRICS:
-        assert queries.neighbours_blocker(space, metric) == ALL_ZERO
-    assert "no variance" in ALL_ZERO and "undefined" in ALL_ZERO
-
-
-def test_b17_zero_row_is_flagged_and_left_out_of_cosine_only(cases_dir):
-    space = read_vec(cases_dir / "B17_one_zero_vector.vec")
-
-    assert space.validity.zero.tolist() == [3]
-    assert all(queries.neighbours_blocker(space, m) is None for m in queries.METRICS)
-    cosine = queries.neighbors(space, "red", topn=10)
-    assert cosine.keys == ["orange", "green", "blue"]
-    for metric in ("euclidean", "dot"):
-        result = queries.neighbors(space, "red", topn=10, metric=metric)
-        assert "blank" in result.keys and len(result.results) == 4
-        assert np.isfinite([n.score for n in result.results]).all()
-
-
-def test_b18_nonfinite_rows_never_rank(cases_dir):
-    space = read_vec(cases_dir / "B18_nan_inf.vec")
-
-    for metric in queries.METRICS:
-        result = queries.neighbors(space, "sun", topn=10, metric=metric)
-        assert result.keys and {"moon", "star"}.isdisjoint(result.keys)
-        assert np.isfinite([n.score for n in result.results]).all()
-
-
-def test_b21_single_point_blocks_neighbours(cases_dir):
-    from embspace.space import ONE_VECTOR
-
-    space = read_vec(cases_dir / "B21_single_point.vec")
-
-    assert queries.neighbours_blocker(space) == ONE_VECTOR
-    assert queries.neighbours_blocker(space, "euclidean") == ONE_VECTOR
-    assert queries.neighbors(space, "only").results == ()
-
-
-def test_neighbours_blocker_counts_usable_rows():
-    vectors = np.array([[0, 0], [1, 2], [np.nan, 1]], dtype=np.float32)
-    space = Space(["zero", "one", "nan"], vectors)
-
-    assert queries.neighbours_blocker(space) == (
-        "only 1 of 3 vectors are finite and non-zero; cosine neighbours need at least 2"
-    )
-    assert queries.neighbours_blocker(space, "euclidean") is None
-    with pytest.raises(ValueError, match="metric='l1' is not one of"):
-        queries.neighbours_blocker(space, "l1")
