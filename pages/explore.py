@@ -387,11 +387,13 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
         if not disabled:
             st.info(plain(f"No key can be ranked against {result.query}."))
         return pd.DataFrame({"key": [], score: []})
+    # Row numbers are frequency ranks only for data in frequency order.
+    rank = "frequency rank" if current_space().frequency_ordered else "row"
     table = pd.DataFrame(
         {
             "key": result.keys,
             score: [n.score for n in result.results],
-            "frequency rank": [n.index + 1 for n in result.results],
+            rank: [n.index + 1 for n in result.results],
             "in map": in_map,
         },
         index=pd.RangeIndex(1, len(result.results) + 1, name="#"),

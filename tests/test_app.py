@@ -475,6 +475,7 @@ def test_explore_b27_map_samples_the_whole_file_and_says_so(
     assert shown in _plain_texts(at)
     assert "sampled evenly" in at.slider(key="map_n").label
     assert len(_table_keys(at)) == 10  # neighbours see every row
+    assert "row" in at.dataframe[0].value.columns  # not a frequency rank
     matches = at.button(key="select_matches").label
     assert matches.startswith("Select the ") and matches != "Select the 0 matches"
 
