@@ -102,6 +102,7 @@ _KINDS: dict[str, Kind] = {
     "words": Keys(MAX_LINK_WORDS, 500),
     "analogy_view": Choice(ANALOGY_VIEWS),
     "axes": KeyTuple(4, 500, meaning="x from, x minus, y from, y minus"),
+    "filter": Text(4000),
 }
 
 
@@ -163,6 +164,9 @@ class ViewState:
     axes : tuple of str
         The word-sets page's axes ``(x from, x minus, y from, y minus)``;
         empty for the page's default axes.
+    filter : str
+        Explore's map filter by a metadata column: ``in:COLUMN:V1,V2`` or
+        ``range:COLUMN:LO,HI`` (:mod:`embspace.map_filter`); ``""`` for none.
     """
 
     dataset: str = DEFAULT_DATASET
@@ -191,6 +195,7 @@ class ViewState:
     words: tuple[str, ...] = ()
     analogy_view: str = "plane"
     axes: tuple[str, ...] = ()
+    filter: str = ""
 
     def __post_init__(self) -> None:
         for name, kind in _KINDS.items():

@@ -139,3 +139,102 @@ def test_first_valid_key_skips_zero_and_nonfinite_rows():
 
     assert selection.first_valid_key(space) == "ok"
     assert selection.first_valid_key(Space(["z"], np.zeros((1, 2)))) is None
+
+
+# -- filtering by a metadata column ----------------------------------------------
+
+
+@pytest.fixture
+def tagged() -> Space:
+    rng = np.random.default_rng(3)
+    metadata = pd.DataFrame(
+        {
+            "genre": ["rock", "pop", "rock", "jazz", "pop", "rock"],
+            "year": [1990, 2001, 1985, 2010, 1999, np.nan],
+        }
+    )
+    keys = [f"k{i}" for i in range(6)]
+    return Space(keys, rng.normal(size=(6, 3)), metadata=metadata)
+
+
+def test_filter_mask_matches_pandas(tagged):
+    from embspace import map_filter as mf
+
+    indices = np.array([5, 0, 3, 1])
+    kept = mf.filter_mask(tagged, indices, mf.MapFilter("genre", values=("rock",)))
+    in_range = mf.filter_mask(
+        tagged, indices, mf.MapFilter("year", low=1990, high=2005)
+    )
+
+    frame = tagged.metadata.iloc[indices]
+    assert kept.tolist() == (frame["genre"] == "rock").tolist()
+    assert in_range.tolist() == frame["year"].between(1990, 2005).tolist()
+    assert mf.filter_mask(tagged, indices, None).all()
+    assert mf.filter_mask(tagged, indices, mf.MapFilter("genre")).all()
+
+
+def test_filter_columns_kinds_values_and_range(tagged):
+    from embspace import map_filter as mf
+
+    assert mf.filter_options(tagged) == ["genre", "year"]
+    assert not mf.is_numeric_column(tagged, "genre")
+    assert mf.is_numeric_column(tagged, "year")
+    assert mf.column_values(tagged, "genre") == ["rock", "pop", "jazz"]
+    assert mf.column_range(tagged, "year") == (1985.0, 2010.0)
+    with pytest.raises(KeyError, match="filter column 'nope' is not a metadata"):
+        mf.filter_mask(tagged, np.arange(6), mf.MapFilter("nope", values=("a",)))
+
+
+@pytest.mark.parametrize(
+    "value", [None, ("a:b,c%", ("x,y", "50%", "p:q")), ("genre", ())]
+)
+def test_filter_text_round_trips(value):
+    from embspace import map_filter as mf
+
+    if value is None:
+        assert mf.encode_filter(None) == "" and mf.parse_filter("") is None
+        return
+    column, values = value
+    for original in (
+        mf.MapFilter(column, values=values),
+        mf.MapFilter(column, low=-1.5, high=2e9),
+    ):
+        text = mf.encode_filter(original)
+        assert mf.parse_filter(text) == original
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("genre=rock", "is not 'in:COLUMN:VALUES'"),
+        ("range:year:1,x", "two numbers"),
+        ("range:year:5,1", "LO <= HI"),
+        ("range:year:nan,1", "finite"),
+        ("in::a", "is not 'in:COLUMN:VALUES'"),
+        ("in:a:" + "x" * 4000, "at most 4000"),
+    ],
+)
+def test_bad_filter_text_is_refused(text, message):
+    from embspace import map_filter as mf
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        mf.parse_filter(text)
+
+
+@pytest.mark.parametrize("dims", [2, 3])
+def test_grey_out_moves_left_out_points_beneath(tagged, dims):
+    from embspace import figures
+    from embspace import map_filter as mf
+
+    coords = np.random.default_rng(0).normal(size=(6, dims))
+    drawn = figures.map_figure(coords, tagged.keys, indices=np.arange(6))
+    keep = mf.filter_mask(tagged, np.arange(6), mf.MapFilter("genre", values=("pop",)))
+
+    assert mf.grey_out(drawn.figure, keep) == 2
+
+    grey, coloured = drawn.figure.data[0], drawn.figure.data[1]
+    assert grey.name == "filtered out" and grey.marker.color == mf.FILTER_COLOR
+    assert list(coloured.customdata) == [1, 4]
+    assert list(grey.customdata) == [0, 2, 3, 5]
+    assert list(coloured.marker.color) == [1, 4]
+    np.testing.assert_allclose(np.asarray(coloured.x, float), coords[[1, 4], 0])

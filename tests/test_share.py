@@ -147,6 +147,7 @@ CHANGED = {
     "words": ("a,b", "%2C", "c"),
     "analogy_view": "pca",
     "axes": ("good", "bad,", "%", "日本"),
+    "filter": "in:genre%3Aa:rock,a%2Cb",
 }
 
 
