@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from embspace import datasets, projection
+from embspace import datasets, jobs, projection, projection_job
 from embspace.space import Space, UnknownKeyError
 
 logger = logging.getLogger(__name__)
@@ -270,6 +270,130 @@ METHOD_LABELS = {
     "strip": "Raw values (a strip)",
 }
 _COMPUTED: set[tuple] = set()
+
+# -- maps fitted in the background ---------------------------------------------------
+
+SYNC_ROWS = 500
+JOB_POLL_SECONDS = 1.0
+JOB_IDLE_SECONDS = 20.0
+
+
+@st.cache_resource(show_spinner=False)
+def job_runner() -> jobs.JobRunner:
+    """The process's job runner: one job per map, shared by all sessions."""
+    return jobs.JobRunner(idle_timeout=JOB_IDLE_SECONDS)
+
+
+def map_or_job(
+    space: Space,
+    *,
+    method: str,
+    n_components: int,
+    limit: int,
+    random_state: int = 0,
+    n_neighbors: int = 15,
+    min_dist: float = 0.1,
+    perplexity: float = 30.0,
+    rows: tuple[int, ...] | None = None,
+) -> projection.Projection | jobs.Job:
+    """The map if it is ready now, else the background job that fits it.
+
+    PCA, raw coordinates, maps of at most ``SYNC_ROWS`` keys and maps this
+    process has already made come back at once (as :func:`map_projection`).
+    A larger UMAP or t-SNE map is fitted by a child process
+    (:mod:`embspace.projection_job`) that writes it into the disk cache;
+    sessions asking for the same map share that job. A failed job is
+    returned as it is, not started again, until :func:`retry_job`.
+    """
+    settings = {
+        "method": method,
+        "n_components": n_components,
+        "limit": limit,
+        "random_state": random_state,
+        "n_neighbors": n_neighbors,
+        "min_dist": min_dist,
+        "perplexity": perplexity,
+        "rows": rows,
+    }
+    n_rows = limit if rows is None else len(rows)
+    if method not in ("umap", "tsne") or n_rows <= SYNC_ROWS:
+        return map_projection(space, **settings)
+    args = _projection_args(space, settings)
+    if args in _COMPUTED:
+        return _projection(*args)
+
+    dataset_id, fingerprint = args[0], str(space.fingerprint)
+    kwargs = _project_kwargs(args)
+    job = job_runner().get(projection_job.job_key(dataset_id, fingerprint, kwargs))
+    if job is None or job.status().state != jobs.FAILED:
+        job = projection_job.submit(job_runner(), dataset_id, fingerprint, kwargs)
+    if job.status().state == jobs.DONE:
+        result = _projection(*args)
+        _COMPUTED.add(args)
+        return result
+    return job
+
+
+def _projection_args(space: Space, settings: dict) -> tuple:
+    method = settings["method"]
+    params: dict[str, float] = {"random_state": settings["random_state"]}
+    if method == "umap":
+        params.update(
+            n_neighbors=settings["n_neighbors"], min_dist=settings["min_dist"]
+        )
+    elif method == "tsne":
+        params["perplexity"] = settings["perplexity"]
+    return (
+        current_dataset_id(),
+        space.fingerprint,
+        method,
+        settings["n_components"],
+        settings["limit"],
+        tuple(sorted(params.items())),
+        settings["rows"],
+    )
+
+
+def _project_kwargs(args: tuple) -> dict:
+    """:func:`projection.project` arguments for a key of :func:`_projection`."""
+    _, _, method, n_components, limit, params, rows = args
+    which = {"limit": limit} if rows is None else {"rows": [int(r) for r in rows]}
+    return {"method": method, "n_components": n_components, **which, **dict(params)}
+
+
+def retry_job(key: str) -> None:
+    """Widget callback: forget a failed job, so that the next run starts it anew."""
+    job_runner().forget(key)
+
+
+def cancel_job(key: str) -> None:
+    """Widget callback: stop a job and show PCA instead."""
+    job_runner().cancel(key)
+    st.session_state["method"] = "pca"
+
+
+@st.fragment(run_every=JOB_POLL_SECONDS)
+def job_panel(key: str, title: str) -> None:
+    """Progress of the job ``key`` and a Cancel button; reruns the page when done.
+
+    Streamlit polls it every ``JOB_POLL_SECONDS`` without blocking the rest of
+    the page; each poll tells the runner that this session still wants it.
+    """
+    job = job_runner().get(key)
+    status = job.status() if job is not None else None
+    if status is None or status.finished:
+        st.rerun()
+    with st.container(key="projection_job", horizontal=True):
+        st.progress(status.fraction or 0.0, text=plain(job_text(title, status)))
+        st.button("Cancel", key="cancel_job", on_click=cancel_job, args=(key,))
+
+
+def job_text(title: str, status: jobs.Status) -> str:
+    """One line on a running job: what, which stage, how far, for how long."""
+    text = f"{title}: {status.stage}"
+    if status.step is not None and status.total:
+        text += f", {status.step:,} of {status.total:,}"
+    return text + f" ({status.elapsed:.0f} s)"
 
 
 # -- plain text ----------------------------------------------------------------------

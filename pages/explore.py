@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from embspace import figures, projection, queries, selection
+from embspace import figures, jobs, projection, queries, selection
 from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
 from pages import explore_files, link
@@ -24,8 +24,11 @@ from pages.common import (
     METHOD_LABELS,
     current_space,
     guarded,
+    job_panel,
+    map_or_job,
     map_projection,
     plain,
+    retry_job,
     suggestion_buttons,
 )
 
@@ -464,15 +467,28 @@ def _isolated_rows(space: Space, state: ViewState) -> tuple[int, ...] | None:
 
 def _fit(
     space: Space, settings: dict, state: ViewState
-) -> tuple[projection.Projection, bool]:
-    """The map, and whether it shows the selection on its own."""
+) -> tuple[projection.Projection, bool, jobs.Job | None]:
+    """The map, whether it shows the selection alone, and a job still fitting it.
+
+    While a UMAP or t-SNE job runs in the background, the map is PCA's.
+    """
     rows = _isolated_rows(space, state)
     if rows is not None:
         try:
-            return map_projection(space, **settings, rows=rows), True
+            return _fit_rows(space, settings, rows, True)
         except ValueError as error:
             st.warning(plain(f"Cannot project the selection alone: {error}"))
-    return map_projection(space, **settings), False
+    return _fit_rows(space, settings, None, False)
+
+
+def _fit_rows(
+    space: Space, settings: dict, rows: tuple[int, ...] | None, isolated: bool
+) -> tuple[projection.Projection, bool, jobs.Job | None]:
+    found = map_or_job(space, **settings, rows=rows)
+    if isinstance(found, projection.Projection):
+        return found, isolated, None
+    pca = map_projection(space, **{**settings, "method": "pca"}, rows=rows)
+    return pca, isolated, found
 
 
 def _matches(fitted: projection.Projection, state: ViewState) -> list[int]:
@@ -495,7 +511,8 @@ def _map(
     state: ViewState,
     slot: DeltaGenerator,
 ) -> tuple[Drawn, list[bool]]:
-    fitted, isolated = _fit(space, settings, state)
+    fitted, isolated, job = _fit(space, settings, state)
+    _job_status(job, settings)
     indices = np.asarray(fitted.indices)
 
     # Positions in the map of the neighbours, the query, selection, matches.
@@ -518,6 +535,20 @@ def _map(
     _map_caption(result, fitted, state, (query_position, positions, isolated))
     outcome = Drawn(fitted, drawn.figure, [fitted.keys[p] for p in matches])
     return outcome, [p >= 0 for p in positions]
+
+
+def _job_status(job: jobs.Job | None, settings: dict) -> None:
+    """Progress of the requested map while PCA stands in, or why it failed."""
+    if job is None:
+        return
+    title = f"{METHOD_LABELS[settings['method']]} of the map"
+    status = job.status()
+    if status.state == jobs.FAILED:
+        st.error(plain(f"{title} failed: {status.error}. Showing PCA instead."))
+        st.button("Try again", key="retry_job", on_click=retry_job, args=(job.key,))
+        return
+    st.caption("PCA is shown until the map is ready.")
+    job_panel(job.key, title)
 
 
 def _figure(space, fitted, state, positions, query_position, selected, matches):
@@ -661,6 +692,18 @@ def _forget_unknown_selection(space: Space) -> None:
 # -- the page -----------------------------------------------------------------------
 
 
+def _query(space: Space) -> queries.QueryResult | None:
+    """The query's neighbours; a query that fails is said, and the map still shows."""
+    try:
+        result = _search(space)
+    except (KeyError, ValueError, TypeError) as error:
+        st.error(plain(str(error.args[0] if type(error) is KeyError else error)))
+        return None
+    for note in result.notes if result is not None else ():
+        st.info(note)
+    return result
+
+
 def body() -> None:
     """The Explore page.
 
@@ -692,9 +735,7 @@ def body() -> None:
     state = link.gather(PAGE, BINDINGS)
     link.publish(state)
     with messages:
-        result = _search(space)
-        for note in result.notes if result is not None else ():
-            st.info(note)
+        result = _query(space)
 
     drawn, table = Drawn(), None
     in_map = [False] * len(result.results) if result is not None else []
