@@ -219,15 +219,18 @@ def _labelled(
     positions = list(positions)
     is_query = name == "query"
     labels = escape_keys([keys[i] for i in positions])
+    where = "top center"
+    if dims == 3 and not is_query:
+        where = spread_labels(coords[positions])
     return _scatter(
         dims,
         coords[positions],
         mode="markers+text",
         name=name,
         text=labels,
-        textposition="top center",
+        textposition=where,
         textfont={
-            "size": FONT_SIZE + (3 if is_query else 1),
+            "size": FONT_SIZE + (3 if is_query else 1 if dims == 2 else -1),
             "color": QUERY_COLOR if is_query else LABEL_COLOR,
         },
         hovertext=labels,
@@ -242,6 +245,44 @@ def _labelled(
     )
 
 
+_AROUND = (
+    "middle right",
+    "top right",
+    "top center",
+    "top left",
+    "middle left",
+    "bottom left",
+    "bottom center",
+    "bottom right",
+)
+
+
+def spread_labels(coords: np.ndarray) -> list[str]:
+    """A text position per point, pointing away from the points' centre.
+
+    Labels of points close together in 3-D would be drawn on top of each
+    other above their markers; placing each on the side facing away from the
+    group's centre (in the first two coordinates) spreads them out.
+
+    Parameters
+    ----------
+    coords : numpy.ndarray
+        Shape ``(n, 2)`` or ``(n, 3)``.
+
+    Returns
+    -------
+    list of str
+        Plotly ``textposition`` values, one per row.
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    if coords.shape[0] < 2:
+        return ["top center"] * coords.shape[0]
+    offsets = coords[:, :2] - coords[:, :2].mean(axis=0)
+    angles = np.arctan2(offsets[:, 1], offsets[:, 0])
+    sectors = np.round(angles / (np.pi / 4)).astype(int) % len(_AROUND)
+    return [_AROUND[sector] for sector in sectors]
+
+
 def _layout(
     figure: go.Figure, dims: int, titles: Sequence[str] | None, height: int
 ) -> None:
@@ -254,16 +295,22 @@ def _layout(
         "uirevision": "map",
     }
     if dims == 3:
+        # Tick numbers of a projection mean little and were cut off at the
+        # edges; the axes keep their titles and the hover shows the key.
         axes = {
-            name: {"title": {"text": title}}
+            name: {
+                "title": {"text": title, "font": {"size": FONT_SIZE - 1}},
+                "showticklabels": False,
+            }
             for name, title in zip(("xaxis", "yaxis", "zaxis"), titles)
         }
         layout["scene"] = {
             **axes,
             "aspectmode": "cube",
-            "camera": {"eye": {"x": 1.6, "y": 1.6, "z": 1.1}},
+            "camera": {"eye": {"x": 1.5, "y": 1.5, "z": 1.0}},
+            "domain": {"x": [0.02, 0.98], "y": [0.02, 0.98]},
         }
-        layout["margin"] = {"l": 0, "r": 0, "t": 30, "b": 0}
+        layout["margin"] = {"l": 10, "r": 10, "t": 30, "b": 10}
     else:
         layout["xaxis"] = {"title": {"text": titles[0]}, "zeroline": False}
         layout["yaxis"] = {"title": {"text": titles[1]}, "zeroline": False}

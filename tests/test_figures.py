@@ -336,3 +336,36 @@ def test_placeholder_has_the_map_height_and_an_escaped_message():
     assert layout["height"] == figures.MAP_HEIGHT
     assert layout["annotations"][0]["text"] == "&lt;wait&gt;"
     assert layout["xaxis"]["visible"] is False
+
+
+def test_3d_labels_point_away_from_their_group_and_ticks_are_hidden():
+    rng = np.random.default_rng(0)
+    coords = rng.normal(size=(40, 3)).astype(np.float32)
+    keys = [f"k{i}" for i in range(40)]
+    highlight = [1, 2, 3, 4]
+    figure = figures.map_figure(coords, keys, highlight=highlight).figure.to_dict()
+
+    neighbours = next(t for t in figure["data"] if t["name"] == "neighbours")
+    centre = coords[highlight, :2].mean(axis=0)
+    for (dx, dy), where in zip(
+        coords[highlight, :2] - centre, neighbours["textposition"], strict=True
+    ):
+        # Mostly to the right of the group: the label is on the right; etc.
+        if abs(dx) > 2 * abs(dy):
+            assert where.endswith("right" if dx > 0 else "left")
+        if abs(dy) > 2 * abs(dx):
+            assert where.startswith("top" if dy > 0 else "bottom")
+    scene = figure["layout"]["scene"]
+    assert [scene[a]["showticklabels"] for a in ("xaxis", "yaxis", "zaxis")] == [
+        False
+    ] * 3
+
+
+def test_spread_labels_uses_eight_sides():
+    angles = np.arange(8) * np.pi / 4
+    coords = np.stack([np.cos(angles), np.sin(angles), np.zeros(8)], axis=1)
+
+    where = figures.spread_labels(coords)
+    assert len(set(where)) == 8
+    assert where[0] == "middle right" and where[2] == "top center"
+    assert figures.spread_labels(coords[:1]) == ["top center"]

@@ -12,6 +12,17 @@ RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 STATUS = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stPlotlyChart"]'
+JOB = ".st-key-projection_job"
+PLACEHOLDER = "Computing the map"
+SETTLED_JS = """([job, placeholder]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"]')) return false;
+  if (document.querySelector(job)) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+  return ![...charts].some(chart => chart.textContent.includes(placeholder));
+}"""
+SETTLED_CHECKS = 3
 
 
 def wait_for_app(page, *, started: bool = False, timeout: float = 90_000) -> None:
@@ -33,8 +44,22 @@ def wait_for_app(page, *, started: bool = False, timeout: float = 90_000) -> Non
             page.wait_for_selector(RUNNING, timeout=3_000)
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_selector(STATUS, state="hidden", timeout=timeout)
-    page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
+    _wait_settled(page, timeout)
     page.wait_for_timeout(500)  # let Plotly finish its first frame
+
+
+def _wait_settled(page, timeout: float) -> None:
+    """Idle, with no placeholder map and no map job, on several looks in a row.
+
+    Streamlit reports idle between two runs (a rerun, a page switch) while
+    the placeholders of the first run still show, and a background map job
+    reruns the page when it ends: one look is not enough.
+    """
+    settled = 0
+    while settled < SETTLED_CHECKS:
+        page.wait_for_function(SETTLED_JS, arg=[JOB, PLACEHOLDER], timeout=timeout)
+        page.wait_for_timeout(250)
+        settled = settled + 1 if page.evaluate(SETTLED_JS, [JOB, PLACEHOLDER]) else 0
 
 
 def coloured_pixels(png: bytes, *, min_chroma: int = 60) -> int:
