@@ -69,13 +69,28 @@ def filter_options(space: Space) -> list[str]:
 
 
 def is_numeric_column(space: Space, column: str) -> bool:
-    """Whether a metadata column holds numbers (booleans count as text)."""
+    """Whether a metadata column holds numbers, as numbers or as text.
+
+    Projector metadata is read as text, so a column counts as numeric when
+    every non-blank value reads as a number; booleans count as text.
+    """
+    return numeric_values(_column(space, column)) is not None
+
+
+def numeric_values(values) -> np.ndarray | None:
+    """A column as floats (blank values NaN), or ``None`` if it holds text."""
     import pandas as pd
 
-    values = _column(space, column)
-    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
-        values
-    )
+    if pd.api.types.is_bool_dtype(values):
+        return None
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype=float)
+    text = values.astype(str).str.strip()
+    blank = text.eq("") | values.isna().to_numpy()
+    numbers = pd.to_numeric(text.where(~blank), errors="coerce")
+    if blank.all() or numbers[~blank].isna().any():
+        return None
+    return numbers.to_numpy(dtype=float)
 
 
 def column_values(
@@ -88,7 +103,9 @@ def column_values(
 
 def column_range(space: Space, column: str) -> tuple[float, float] | None:
     """Smallest and largest finite value of a numeric column, or ``None``."""
-    values = _column(space, column).to_numpy(dtype=float)
+    values = numeric_values(_column(space, column))
+    if values is None:
+        return None
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return None
@@ -203,7 +220,9 @@ def filter_mask(
         return np.ones(indices.size, dtype=bool)
     column = _column(space, map_filter.column).iloc[indices]
     if map_filter.numeric:
-        values = column.to_numpy(dtype=float)
+        values = numeric_values(column)
+        if values is None:
+            return np.zeros(indices.size, dtype=bool)
         with np.errstate(invalid="ignore"):
             return (values >= map_filter.low) & (values <= map_filter.high)
     if not map_filter.values:

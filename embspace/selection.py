@@ -291,8 +291,11 @@ def color_values(
             f"choose one of {', '.join(repr(o) for o in color_options(space))}"
         )
 
+    from embspace.map_filter import numeric_values
+
     column = space.metadata[color_by].iloc[indices]
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.to_numpy(dtype=float), color_by
+    numbers = numeric_values(column)
+    if numbers is not None:
+        return numbers, color_by
     codes, _ = pd.factorize(column.astype(str))
     return codes.astype(float), f"{color_by} (category)"

@@ -238,3 +238,21 @@ def test_grey_out_moves_left_out_points_beneath(tagged, dims):
     assert list(grey.customdata) == [0, 2, 3, 5]
     assert list(coloured.marker.color) == [1, 4]
     np.testing.assert_allclose(np.asarray(coloured.x, float), coords[[1, 4], 0])
+
+
+def test_numbers_read_as_text_count_as_numeric():
+    from embspace import map_filter as mf
+
+    metadata = pd.DataFrame({"year": ["1990", " 2001", "", "1985"], "t": list("abcd")})
+    space = Space(list("wxyz"), np.eye(4), metadata=metadata)
+
+    assert mf.is_numeric_column(space, "year")
+    assert not mf.is_numeric_column(space, "t")
+    assert mf.column_range(space, "year") == (1985.0, 2001.0)
+    kept = mf.filter_mask(
+        space, np.arange(4), mf.MapFilter("year", low=1989, high=2001)
+    )
+    assert kept.tolist() == [True, True, False, False]
+    values, title = selection.color_values(space, np.arange(4), "year")
+    np.testing.assert_array_equal(values, [1990, 2001, np.nan, 1985])
+    assert title == "year"
