@@ -328,7 +328,9 @@ def _cmd_project(args: argparse.Namespace) -> None:
         "notes": list(fitted.notes),
         "out": args.out,
     }
-    text = f"wrote {len(fitted.keys):,} points to {args.out}"
+    from embspace.wording import counted
+
+    text = f"wrote {counted(len(fitted.keys), 'point')} to {args.out}"
     _emit(payload, as_json=args.json, text=text)
 
 
