@@ -18,8 +18,6 @@ import collections
 import contextlib
 import json
 import logging
-import os
-import signal
 import subprocess
 import threading
 import time
@@ -114,7 +112,6 @@ class Job:
             encoding="utf-8",
             errors="replace",
             env=env,
-            start_new_session=True,
         )
         self._readers = [
             threading.Thread(target=self._read_events, daemon=True),
@@ -152,11 +149,16 @@ class Job:
             return time.monotonic() - self._seen
 
     def cancel(self) -> None:
-        """Stop the child (and its children); a finished job is left as it is."""
+        """Stop the child; a finished job is left as it is.
+
+        The child stays in the server's process group, so stopping the server's
+        group stops it too; should the server die alone, the child's next
+        progress line meets a closed pipe and ends it.
+        """
         if not self._finish(CANCELLED, "cancelled", None):
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self._process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self._process.kill()
         self._process.wait()
         logger.info("job %s cancelled", self.key)
 

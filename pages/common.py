@@ -53,13 +53,25 @@ def show_error(error: Exception) -> None:
 _WARM_MODULES = ("sklearn.decomposition",)
 
 
+_FIRST_PAGE_DRAWN = threading.Event()
+FIRST_PAGE_WAIT = 20.0
+
+
+def first_page_drawn() -> None:
+    """Tell the warm-up that a first page is on the screen (it may start now)."""
+    _FIRST_PAGE_DRAWN.set()
+
+
 def _warm() -> None:
     from embspace import index
 
     # scikit-learn first: the first map needs it; the index only from the
-    # second query on.
+    # second query on, so its compilation waits until the first page is drawn
+    # instead of taking the CPU from it (on 2 cores it delayed the first map
+    # by seconds).
     for name in _WARM_MODULES:
         importlib.import_module(name)
+    _FIRST_PAGE_DRAWN.wait(FIRST_PAGE_WAIT)
     index.warm_up()
     logger.info("warm-up done: %s", ", ".join(_WARM_MODULES))
 

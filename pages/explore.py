@@ -23,6 +23,7 @@ from pages import explore_files, link
 from pages.common import (
     METHOD_LABELS,
     current_space,
+    first_page_drawn,
     guarded,
     job_panel,
     map_or_job,
@@ -751,6 +752,7 @@ def body() -> None:
             _vector(space, result)
     explore_files.downloads(space, state, drawn.fitted, drawn.figure, table)
     st.session_state["_explore_drawn"] = True
+    first_page_drawn()
 
 
 guarded(body)

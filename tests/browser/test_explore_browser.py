@@ -105,3 +105,24 @@ def test_word_sets_and_about_render(page, app_server, screenshots):
     _open(page, app_server, "about")
     assert page.get_by_text("Pennington").count() >= 1
     _snapshot(page, screenshots / "about.png")
+
+
+def test_umap_job_shows_pca_and_progress_then_the_umap_map(
+    page, app_server, screenshots
+):
+    page.goto(f"{app_server.url}/explore?query=king&projection=umap&limit=2500")
+    job = page.locator(".st-key-projection_job")
+    job.wait_for(timeout=120_000)
+
+    # While UMAP fits in the background the page answers: PCA and the table.
+    assert "UMAP of the map" in job.inner_text()
+    assert page.get_by_role("button", name="Cancel").count() == 1
+    page.get_by_text("Nearest to king:").wait_for()
+    assert "PC1" in page.locator(CHART).first.inner_text()
+    page.screenshot(path=screenshots / "explore_umap_progress.png")
+
+    wait_for_app(page, timeout=300_000)
+    assert "UMAP 1" in page.locator(CHART).first.inner_text()
+    assert _map_pixels(page) > MIN_DRAWN
+    assert "queen" in nearest_keys(page, "king")
+    _snapshot(page, screenshots / "explore_umap.png")
