@@ -510,10 +510,12 @@ def _map(
     result: queries.QueryResult | None,
     settings: dict,
     state: ViewState,
-    slot: DeltaGenerator,
+    slots: tuple[DeltaGenerator, DeltaGenerator],
 ) -> tuple[Drawn, list[bool]]:
+    above, slot = slots
     fitted, isolated, job = _fit(space, settings, state)
-    _job_status(job, settings)
+    with above:
+        _job_status(job, settings)
     indices = np.asarray(fitted.indices)
 
     # Positions in the map of the neighbours, the query, selection, matches.
@@ -720,6 +722,7 @@ def body() -> None:
     messages, controls = st.container(), st.container()
     left, right = st.columns([3, 2], gap="medium")
     with left:
+        above = st.container()
         slot = st.empty()
     if not st.session_state.get("_explore_drawn"):
         slot.plotly_chart(figures.placeholder_figure("Computing the map…"))
@@ -742,7 +745,9 @@ def body() -> None:
     in_map = [False] * len(result.results) if result is not None else []
     with left:
         if settings is not None:
-            drawn, in_map = _map(space, result, _map_settings(settings), state, slot)
+            drawn, in_map = _map(
+                space, result, _map_settings(settings), state, (above, slot)
+            )
         else:
             slot.empty()
         _selection_panel(state, result, drawn)
