@@ -68,3 +68,20 @@ def test_disabled_train_button_says_why(page):
     assert button.proto.disabled is True
     assert button.help == reason
     assert reason in [caption.value for caption in page.caption]
+
+
+def test_stop_button_ends_training_early(page):
+    page.number_input(key="t_epochs").set_value(200)
+    page.button(key="train_go").click().run()
+    job = page.session_state["train_job"]
+    assert job.running
+
+    page.button(key="train_stop").click().run()
+    assert job.wait(120)
+    page.run()
+
+    assert not page.exception, [e.value for e in page.exception]
+    assert job.result.stopped
+    assert job.result.epochs_done < 200
+    assert "Training stopped" in page.success[0].value
+    assert page.button(key="train_go").proto.disabled is False
