@@ -207,7 +207,7 @@ def _labelled(
     is_query = name == "query"
     labels = escape_keys([keys[i] for i in positions])
     where = "top center"
-    if dims == 3 and not is_query:
+    if not is_query:
         where = spread_labels(coords[positions])
     return scatter(
         dims,
@@ -247,7 +247,7 @@ _AROUND = (
 def spread_labels(coords: np.ndarray) -> list[str]:
     """A text position per point, pointing away from the points' centre.
 
-    Labels of points close together in 3-D would be drawn on top of each
+    Labels of points close together would be drawn on top of each
     other above their markers; placing each on the side facing away from the
     group's centre (in the first two coordinates) spreads them out.
 

@@ -206,7 +206,12 @@ def _rows_to_project(
         )
         n_finite = int(np.count_nonzero(space.finite))
         kind = sample_kind(space, sample)
-        shown = sampling_note(min(limit, n_finite), n_finite, kind)
+        shown = sampling_note(
+            min(limit, n_finite),
+            n_finite,
+            kind,
+            frequency_ordered=space.frequency_ordered,
+        )
         notes += [note for note in (shown, unknown_note(unknown)) if note]
     else:
         chosen, passed_over = _check_rows(space, rows), np.empty(0, np.int64)

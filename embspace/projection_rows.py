@@ -137,10 +137,14 @@ def spread(rows: np.ndarray, limit: int, kind: str, random_state: int) -> np.nda
     return np.sort(rng.choice(rows, size=limit, replace=False))
 
 
-def sampling_note(n_shown: int, n_total: int, kind: str) -> str | None:
+def sampling_note(
+    n_shown: int, n_total: int, kind: str, *, frequency_ordered: bool = False
+) -> str | None:
     """What the map shows of the rows, or ``None`` when it shows all of them."""
     if n_shown >= n_total:
         return None
+    if kind == "first" and frequency_ordered:
+        return f"the map shows the {n_shown:,} most frequent of {n_total:,} keys"
     if kind == "first":
         return f"the map shows the first {n_shown:,} of {n_total:,} rows in row order"
     if kind == "even":
@@ -304,7 +308,9 @@ def raw_coordinates(
     if finite.size < space.n_keys:
         notes.append(left_out_note(space, space.validity.nonfinite))
     rows = spread(finite, limit, kind, random_state)
-    note = sampling_note(rows.size, finite.size, kind)
+    note = sampling_note(
+        rows.size, finite.size, kind, frequency_ordered=space.frequency_ordered
+    )
     if note:
         notes.append(note)
 

@@ -338,9 +338,10 @@ def test_placeholder_has_the_map_height_and_an_escaped_message():
     assert layout["xaxis"]["visible"] is False
 
 
-def test_3d_labels_point_away_from_their_group_and_ticks_are_hidden():
+@pytest.mark.parametrize("dims", [2, 3])
+def test_labels_point_away_from_their_group(dims):
     rng = np.random.default_rng(0)
-    coords = rng.normal(size=(40, 3)).astype(np.float32)
+    coords = rng.normal(size=(40, dims)).astype(np.float32)
     keys = [f"k{i}" for i in range(40)]
     highlight = [1, 2, 3, 4]
     figure = figures.map_figure(coords, keys, highlight=highlight).figure.to_dict()
@@ -355,6 +356,15 @@ def test_3d_labels_point_away_from_their_group_and_ticks_are_hidden():
             assert where.endswith("right" if dx > 0 else "left")
         if abs(dy) > 2 * abs(dx):
             assert where.startswith("top" if dy > 0 else "bottom")
+    query = figures.map_figure(coords, keys, highlight=highlight, query=0).figure
+    assert query.data[-1].name == "query"
+    assert query.data[-1].textposition == "top center"
+
+
+def test_3d_tick_numbers_are_hidden():
+    coords = np.random.default_rng(0).normal(size=(40, 3)).astype(np.float32)
+    keys = [f"k{i}" for i in range(40)]
+    figure = figures.map_figure(coords, keys, highlight=[1, 2]).figure.to_dict()
     scene = figure["layout"]["scene"]
     assert [scene[a]["showticklabels"] for a in ("xaxis", "yaxis", "zaxis")] == [
         False

@@ -121,8 +121,10 @@ def test_a_space_in_frequency_order_keeps_its_first_rows():
     assert projection.sample_kind(ranked) == "first"
     assert_array_equal(projection.select_rows(ranked, limit=100), np.arange(100))
     fitted = projection.project(ranked, limit=100)
-    assert "the map shows the first 100 of 1,200 rows in row order" in fitted.notes
+    assert "the map shows the 100 most frequent of 1,200 keys" in fitted.notes
     assert projection.sample_kind(base) == "even"
+    first = projection.project(base, limit=100, sample="first")
+    assert "the map shows the first 100 of 1,200 rows in row order" in first.notes
 
 
 def test_built_in_glove_is_in_frequency_order(glove):
