@@ -122,6 +122,7 @@ def map_figure(
     query: int | None = None,
     titles: Sequence[str] | None = None,
     max_points: int | None = None,
+    n_background: int | None = None,
     height: int = MAP_HEIGHT,
 ) -> MapFigure:
     """A 2-D or 3-D map of keys, with the query and its neighbours labelled.
@@ -148,6 +149,10 @@ def map_figure(
     max_points : int, optional
         Most background points to draw; 100,000 in 2-D and 30,000 in 3-D by
         default. Highlighted points are always drawn.
+    n_background : int, optional
+        How many leading rows make the map's background; the rows after them
+        (keys placed into the map, see :mod:`embspace.projection_place`) are
+        drawn only when highlighted. All rows by default.
     height : int
         Height in pixels.
 
@@ -157,8 +162,11 @@ def map_figure(
         The figure, with a notice when the cap applied.
     """
     coords = check_coords(coords, len(keys))
-    n_total, dims = coords.shape
-    ids = np.arange(n_total) if indices is None else np.asarray(indices)
+    n_rows, dims = coords.shape
+    n_total = n_rows if n_background is None else n_background
+    if not 0 <= n_total <= n_rows:
+        raise ValueError(f"n_background={n_background} must lie in 0..{n_rows}")
+    ids = np.arange(n_rows) if indices is None else np.asarray(indices)
     values = ids if color is None else np.asarray(color)
     n_shown, notice = _cap(n_total, dims, max_points)
 

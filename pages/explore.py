@@ -281,7 +281,7 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
             "key": result.keys,
             score: [n.score for n in result.results],
             rank: [n.index + 1 for n in result.results],
-            "in map": in_map,
+            "fitted": in_map,
         },
         index=pd.RangeIndex(1, len(result.results) + 1, name="#"),
     )
@@ -291,7 +291,13 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
         key=table_key,
         on_select=partial(_select_neighbour, table_key, result.keys),
         selection_mode="single-row",
-        column_config={score: st.column_config.NumberColumn(format="%.4f")},
+        column_config={
+            score: st.column_config.NumberColumn(format="%.4f"),
+            "fitted": st.column_config.CheckboxColumn(
+                help="The map was fitted on this key; the others are placed "
+                "into it (see below the map)."
+            ),
+        },
         width="stretch",
     )
     st.caption("Click a row to make that key the query.")

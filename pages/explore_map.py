@@ -6,7 +6,7 @@ filter, the selection and the figures lives in ``embspace``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -15,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from embspace import figures, jobs, projection, queries, selection
 from embspace import map_filter as mf
+from embspace.projection_place import Placed, place
 from embspace.share import ViewState
 from embspace.space import Space
 from pages.common import (
@@ -218,7 +219,9 @@ def draw_map(
     fitted, isolated, job = _fit(space, settings, state)
     with above:
         _job_status(job, settings)
-    indices = np.asarray(fitted.indices)
+    fitted_rows = np.asarray(fitted.indices)
+    shown, placed = _with_placed(space, fitted, result)
+    indices = np.asarray(shown.indices)
 
     # Positions in the map of the neighbours, the query, selection, matches.
     rows = [n.index for n in result.results] if result is not None else []
@@ -231,15 +234,42 @@ def draw_map(
     selected = [p for p in selection.positions_of(indices, chosen) if p >= 0]
     matches = _matches(fitted, state)
 
-    drawn = _figure(space, fitted, state, positions, query_position, selected, matches)
+    marks = (positions, query_position, selected, matches)
+    drawn = _figure(space, shown, state, marks, n_fitted=len(fitted_rows))
     _apply_filter(space, fitted, drawn.figure, state)
     _chart(slot, fitted, drawn.figure, space.keys)
     for note in (*fitted.notes, drawn.notice):
         if note:
             st.caption(plain(note))
-    _map_caption(result, fitted, state, (query_position, positions, isolated))
+    _map_caption(fitted, state, placed, isolated)
     outcome = Drawn(fitted, drawn.figure, [fitted.keys[p] for p in matches])
-    return outcome, [p >= 0 for p in positions]
+    return outcome, [p >= 0 for p in selection.positions_of(fitted_rows, rows)]
+
+
+def _with_placed(
+    space: Space, fitted: projection.Projection, result: queries.QueryResult | None
+) -> tuple[projection.Projection, Placed]:
+    """The map with the query and its neighbours added where they are missing.
+
+    The map is not refitted (a new query must not move it): keys it was not
+    fitted on are placed into it (:func:`embspace.projection_place.place`)
+    and drawn only as highlighted points, after the map's own rows.
+    """
+    wanted = [n.index for n in result.results] if result is not None else []
+    if result is not None and result.inputs and result.inputs[0] in space:
+        wanted.insert(0, space.index(result.inputs[0]))
+    known = set(np.asarray(fitted.indices).tolist())
+    missing = [row for row in dict.fromkeys(wanted) if row not in known]
+    placed = place(space, fitted, missing)
+    if not missing:
+        return fitted, placed
+    shown = replace(
+        fitted,
+        indices=np.concatenate([fitted.indices, placed.indices]),
+        keys=[*fitted.keys, *placed.keys],
+        coords=np.vstack([fitted.coords, placed.coords]),
+    )
+    return shown, placed
 
 
 def _job_status(job: jobs.Job | None, settings: dict) -> None:
@@ -256,21 +286,24 @@ def _job_status(job: jobs.Job | None, settings: dict) -> None:
     job_panel(job.key, title)
 
 
-def _figure(space, fitted, state, positions, query_position, selected, matches):
-    indices = np.asarray(fitted.indices)
+def _figure(space, shown, state, marks, *, n_fitted: int):
+    """The map; rows after ``n_fitted`` are placed keys, drawn if highlighted."""
+    positions, query_position, selected, matches = marks
+    indices = np.asarray(shown.indices)
     values, title = selection.color_values(space, indices, state.color_by)
     drawn = figures.map_figure(
-        fitted.coords,
-        fitted.keys,
+        shown.coords,
+        shown.keys,
         indices=indices,
         color=values,
         color_title=title,
         highlight=[p for p in positions if p >= 0],
         query=query_position,
+        n_background=n_fitted,
         titles=figures.axis_titles(
-            fitted.method,
-            fitted.n_components,
-            explained_variance_ratio=fitted.explained_variance_ratio,
+            shown.method,
+            shown.n_components,
+            explained_variance_ratio=shown.explained_variance_ratio,
         ),
     )
     for name, marked, color, symbol in (
@@ -279,8 +312,8 @@ def _figure(space, fitted, state, positions, query_position, selected, matches):
     ):
         figures.add_marks(
             drawn.figure,
-            fitted.coords,
-            fitted.keys,
+            shown.coords,
+            shown.keys,
             indices=indices,
             positions=marked,
             name=name,
@@ -310,12 +343,7 @@ def _chart(slot: DeltaGenerator, fitted, figure, keys: list[str]) -> None:
         )
 
 
-def _map_caption(result, fitted, state: ViewState, placed: tuple) -> None:
-    query_position, positions, isolated = placed
-    n = len(fitted.indices)
-    where = f"among the {n:,} isolated keys"
-    if not isolated:
-        where = f"among the first {n:,} keys"
+def _map_caption(fitted, state: ViewState, placed: Placed, isolated: bool) -> None:
     text = f"{METHOD_LABELS.get(fitted.method, fitted.method)}, coloured by "
     text += f"{selection.color_title(state.color_by)}. Hover for the key; "
     if fitted.n_components == 2:
@@ -325,12 +353,14 @@ def _map_caption(result, fitted, state: ViewState, placed: tuple) -> None:
         )
     else:
         text += "drag to turn, scroll to zoom."
-    if result is not None:
-        missing = sum(1 for p in positions if p < 0)
-        if query_position is None:
-            text += f" '{result.inputs[0]}' is not {where}."
-        if missing:
-            text += f" {missing} neighbour(s) are not {where} (see the table)."
+    if placed.keys:
+        n = len(fitted.indices)
+        where = f"the {n:,} isolated keys" if isolated else f"the first {n:,} keys"
+        named = ", ".join(placed.keys[:3]) + (", …" if len(placed.keys) > 3 else "")
+        text += (
+            f" {len(placed.keys)} of the keys you look at ({named}) are not among "
+            f"{where} the map was fitted on: they are {placed.describe()}."
+        )
     st.caption(plain(text))
 
 

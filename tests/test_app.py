@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -54,6 +55,31 @@ def test_explore_query_shows_its_neighbours_in_the_table(glove_kv):
     expected = [key for key, _ in glove_kv.most_similar("paris", topn=10)]
     assert _table_keys(at) == expected
     assert f"**Nearest to paris:** {', '.join(expected)}" in _texts(at)
+
+
+def test_explore_places_a_query_outside_the_map_without_refitting_it(glove):
+    from embspace import projection
+
+    at = _app(query="paris", limit="1000")
+
+    traces = {trace["name"]: trace for trace in _map_spec(at)["data"]}
+    background_x = _values(traces["keys"]["x"])
+    assert len(background_x) == 1000  # the map's own keys only
+    assert _values(traces["query"]["customdata"]) == [glove.index("paris")]
+    assert "prohertrib" in traces["neighbours"]["text"]
+    assert "placed exactly where the projection puts them" in _texts(at)
+    assert list(at.dataframe[0].value["fitted"])[:2] == [False, True]
+
+    # The query lies where PCA of the first 1,000 keys puts it.
+    fitted = projection.project(glove, limit=1000)
+    assert background_x[:5] == pytest.approx(fitted.coords[:5, 0], abs=1e-5)
+    centre = glove.vectors[:1000].mean(axis=0)
+    rows = glove.vectors[:1000] - centre
+    _, _, components = np.linalg.svd(rows, full_matrices=False)
+    where = (glove.vectors[glove.index("paris")] - centre) @ components[:2].T
+    signs = np.sign(np.sum((rows @ components[:2].T) * fitted.coords, axis=0))
+    query = _values(traces["query"]["x"]) + _values(traces["query"]["y"])
+    assert query == pytest.approx(where * signs, abs=1e-3)
 
 
 def test_explore_scores_and_ranks_match_gensim(glove_kv):
@@ -384,8 +410,6 @@ def _plain_texts(at: AppTest) -> str:
 def _values(field) -> list[float]:
     """A Plotly data array, decoded when it is sent as typed binary data."""
     import base64
-
-    import numpy as np
 
     if isinstance(field, dict):
         raw = base64.b64decode(field["bdata"])

@@ -379,3 +379,22 @@ def test_spread_labels_uses_eight_sides():
     assert len(set(where)) == 8
     assert where[0] == "middle right" and where[2] == "top center"
     assert figures.spread_labels(coords[:1]) == ["top center"]
+
+
+def test_rows_after_the_background_are_drawn_only_when_highlighted():
+    coords = np.arange(20, dtype=np.float32).reshape(10, 2)
+    keys = [f"k{i}" for i in range(10)]
+    indices = [0, 1, 2, 3, 4, 5, 6, 7, 500, 900]
+
+    drawn = figures.map_figure(
+        coords, keys, indices=indices, highlight=[1, 8], query=9, n_background=8
+    )
+
+    background, neighbours, query = drawn.figure.data
+    assert list(background.customdata) == list(range(8))
+    assert max(background.marker.color) == 7  # colour scale of the map alone
+    assert list(neighbours.text) == ["k1", "k8"]
+    assert list(query.customdata) == [900]
+    assert drawn.n_total == 8
+    with pytest.raises(ValueError, match=r"n_background=11 must lie in 0\.\.10"):
+        figures.map_figure(coords, keys, n_background=11)
