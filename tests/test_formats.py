@@ -86,6 +86,31 @@ def test_gzip_bomb_is_refused(tmp_path):
         formats.read(path, max_bytes=1_000_000)
 
 
+def test_a_line_longer_than_any_vectors_line_is_refused_at_its_byte(tmp_path):
+    from embspace.formats.base import MAX_LINE_BYTES
+
+    path = tmp_path / "one-long-line.vec.gz"
+    first = b"a 1 2 3\n"
+    path.write_bytes(gzip.compress(first + b"0" * (MAX_LINE_BYTES + 10)))
+
+    with pytest.raises(
+        FormatError,
+        match=rf"one-long-line.vec.gz byte {len(first)}: a line runs past "
+        rf"{MAX_LINE_BYTES:,} bytes",
+    ):
+        formats.read(path)
+
+
+def test_lines_spanning_chunks_are_joined_whole():
+    from embspace.formats.source import lines_of
+
+    chunks = [b"a 1", b" 2\nb", b" 3", b" 4\nc 5 6"]
+
+    assert list(lines_of(iter(chunks))) == [b"a 1 2\n", b"b 3 4\n", b"c 5 6\n"]
+    with pytest.raises(FormatError, match=r"x byte 6: a line runs past 4 bytes"):
+        list(lines_of(iter([b"a 1 2\n", b"bbb", b"bbb"]), name="x", max_line_bytes=4))
+
+
 def test_glove_matrix_round_trips_through_fast_text_reader(tmp_path, glove):
     subset = glove.vectors[:5000]
     keys = glove.keys[:5000]

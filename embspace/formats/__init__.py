@@ -128,7 +128,9 @@ def read(
 
     parsed = _read_format(source, format, label_column)
     if parsed.vectors.shape[0] == 0:
-        raise FormatError(f"{source.name}: the file holds no vectors")
+        # The first thing the reader ran into is why nothing loaded.
+        reason = parsed.warnings[0] if parsed.warnings else source.name
+        raise FormatError(f"{reason}, so the file holds no vectors")
 
     # Labels from a separate file replace numbered or file keys.
     extra = metadata_path if metadata_path is not None else labels_path

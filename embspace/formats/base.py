@@ -10,6 +10,8 @@ import numpy as np
 # Limits checked before anything large is allocated.
 MAX_DIMS = 65_536
 MAX_DECOMPRESSED_BYTES = 4 << 30
+# A text line holds one key and at most MAX_DIMS numbers: far below this.
+MAX_LINE_BYTES = 16 << 20
 
 FORMATS = (
     "word2vec",

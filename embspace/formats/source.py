@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from embspace.formats.base import MAX_DECOMPRESSED_BYTES, FormatError
+from embspace.formats.base import MAX_DECOMPRESSED_BYTES, MAX_LINE_BYTES, FormatError
 
 logger = logging.getLogger(__name__)
 
@@ -116,22 +116,37 @@ class Source:
             ) from None
 
 
-def lines_of(chunks: Iterator[bytes]) -> Iterator[bytes]:
+def lines_of(
+    chunks: Iterator[bytes],
+    *,
+    name: str = "input",
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> Iterator[bytes]:
     """Regroup chunks so that each piece ends at a line feed.
 
-    The last piece gets a line feed appended if the file lacks one; a single
-    line longer than a chunk is kept whole.
+    The last piece gets a line feed appended if the file lacks one. A line
+    longer than a chunk is kept whole up to ``max_line_bytes``; a longer one
+    cannot be a line of vectors and is refused, naming the byte it starts at.
     """
-    rest = b""
+    pieces: list[bytes] = []  # the start of a line that spans chunks
+    pending = offset = 0
     for chunk in chunks:
-        data = rest + chunk if rest else chunk
-        cut = data.rfind(b"\n") + 1
+        cut = chunk.rfind(b"\n") + 1
         if cut == 0:
-            rest = data
+            pieces.append(chunk)
+            pending += len(chunk)
+            if pending > max_line_bytes:
+                raise FormatError(
+                    f"{name} byte {offset:,}: a line runs past {max_line_bytes:,} "
+                    "bytes; a line of vectors holds one key and its numbers"
+                )
             continue
-        rest = data[cut:]
-        yield data[:cut]
+        head = b"".join([*pieces, chunk[:cut]]) if pieces else chunk[:cut]
+        offset += len(head)
+        pieces, pending = [chunk[cut:]], len(chunk) - cut
+        yield head
 
+    rest = b"".join(pieces)
     if rest:
         yield rest + b"\n"
 

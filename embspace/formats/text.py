@@ -64,7 +64,7 @@ def read_text(source: Source, *, header: bool) -> Parsed:
     -------
     Parsed
     """
-    blocks = lines_of(source.chunks())
+    blocks = lines_of(source.chunks(), name=source.name)
     first = next(blocks, b"")
     first, _ = strip_bom(first)
 
