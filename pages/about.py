@@ -20,7 +20,17 @@ in similar contexts in the training text get similar rows.
   overlap in the map and still be far apart. UMAP and t-SNE keep local
   neighbourhoods but bend global distances and cluster sizes: the gaps
   between clusters mean little. The neighbour table is computed in the full
-  space and is the thing to trust.
+  space and is the thing to trust. A query outside the map's keys is placed
+  into the map without refitting it: exactly for PCA, only approximately
+  (near its nearest mapped keys) for UMAP and t-SNE.
+- **Directions carry relations.** `king − man + woman` lands near `queen`
+  because the offset from *man* to *king* is roughly the offset from *woman*
+  to *queen*; the Analogies page draws both offsets as arrows, and Word sets
+  measures keys along directions such as `he − she`.
+- **Training shapes the space.** The vectors are learned: word2vec and GloVe
+  move a key's row towards the rows of the keys it occurs with. On the Train
+  page you can train vectors on your own text and watch the neighbours of a
+  few keys form epoch by epoch; a small corpus gives a small, noisy space.
 - **Why many dimensions?** One number per key could only order the keys on a
   line. With many dimensions a key can be near several different groups at
   once (*bank* near *river* and near *money*), and relations such as
