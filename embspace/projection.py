@@ -416,7 +416,9 @@ def tsne_threads() -> int:
     On an idle machine every core helps, but OpenMP threads that spin on busy
     cores make t-SNE several times slower than one thread (measured with
     ``bench/bench_tsne_threads.py``). The busy cores are estimated by the
-    one-minute load average; where there is none, half of the cores are used.
+    one-minute load average less one: the process that asks for the map has
+    been running (loading, PCA) and counts in it too. Where there is no load
+    average, half of the cores are used.
 
     Returns
     -------
@@ -428,4 +430,4 @@ def tsne_threads() -> int:
         busy = os.getloadavg()[0]
     except (AttributeError, OSError):
         return max(1, cores // 2)
-    return int(min(cores, max(1, cores - int(busy))))
+    return int(min(cores, max(1, cores - int(max(0.0, busy - 1.0)))))

@@ -315,7 +315,15 @@ def test_cli_errors_are_one_line(capsys):
 
 @pytest.mark.parametrize(
     ("cores", "load", "expected"),
-    [(2, 0.3, 2), (2, 1.2, 1), (2, 6.0, 1), (8, 2.5, 6), (8, 0.0, 8), (1, 0.0, 1)],
+    [
+        (2, 0.3, 2),
+        (2, 1.2, 2),
+        (2, 2.4, 1),
+        (2, 6.0, 1),
+        (8, 2.5, 7),
+        (8, 0.0, 8),
+        (1, 0.0, 1),
+    ],
 )
 def test_tsne_threads_leave_busy_cores_alone(monkeypatch, cores, load, expected):
     monkeypatch.setattr(projection.os, "cpu_count", lambda: cores)
