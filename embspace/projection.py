@@ -34,6 +34,7 @@ from embspace.projection_base import (
     read_only,
 )
 from embspace.projection_cache import Entry
+from embspace.projection_pca import fit_pca
 from embspace.projection_rows import (
     FITTED,
     RAW_LIMIT,
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 METHODS = (*FITTED, "raw")
 METRICS = ("cosine", "euclidean")
 
-_LIBRARIES = {"pca": "scikit-learn", "tsne": "scikit-learn", "umap": "umap-learn"}
+_LIBRARIES = {"pca": "numpy", "tsne": "scikit-learn", "umap": "umap-learn"}
 
 __all__ = [
     "MAX_NAMED",
@@ -385,12 +386,8 @@ def _fit(method: str, matrix: np.ndarray, params: dict) -> Entry:
 
 
 def _fit_pca(matrix: np.ndarray, params: dict) -> Entry:
-    from sklearn.decomposition import PCA
-
-    pca = PCA(n_components=params["n_components"])
-    coords = pca.fit_transform(matrix).astype(np.float32)
-    ratio = np.asarray(pca.explained_variance_ratio_, dtype=np.float64)
-    return Entry(coords, ratio, ())
+    fit = fit_pca(matrix, params["n_components"])
+    return Entry(fit.coords, fit.explained_variance_ratio, ())
 
 
 def _fit_tsne(matrix: np.ndarray, params: dict) -> Entry:

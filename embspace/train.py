@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from embspace.files import read_capped
+from embspace.projection_pca import fit_pca
 from embspace.space import Space
 
 logger = logging.getLogger(__name__)
@@ -383,7 +384,6 @@ def watch_positions(snapshots: Sequence[Snapshot], *, n_components: int = 2):
         ``neighbor``) and ``x``, ``y`` (and ``z``).
     """
     import pandas as pd
-    from sklearn.decomposition import PCA
 
     if n_components not in (2, 3):
         raise ValueError(f"n_components={n_components} must be 2 or 3")
@@ -393,8 +393,7 @@ def watch_positions(snapshots: Sequence[Snapshot], *, n_components: int = 2):
     final = snapshots[-1]
     keys = list(final.vectors)
     n_fit = min(n_components, len(keys), len(final.vectors[keys[0]]))
-    pca = PCA(n_components=n_fit, random_state=0)
-    pca.fit(np.stack([final.vectors[k] for k in keys]))
+    pca = fit_pca(np.stack([final.vectors[k] for k in keys]), n_fit)
 
     axes = ["x", "y", "z"][:n_components]
     records = []

@@ -50,7 +50,7 @@ def show_error(error: Exception) -> None:
 
 # -- start-up ------------------------------------------------------------------
 
-_WARM_MODULES = ("sklearn.decomposition",)
+_WARM_MODULES = ("sklearn.manifold",)
 
 
 _FIRST_PAGE_DRAWN = threading.Event()
@@ -65,24 +65,24 @@ def first_page_drawn() -> None:
 def _warm() -> None:
     from embspace import index
 
-    # scikit-learn first: the first map needs it; the index only from the
-    # second query on, so its compilation waits until the first page is drawn
-    # instead of taking the CPU from it (on 2 cores it delayed the first map
-    # by seconds).
-    for name in _WARM_MODULES:
-        importlib.import_module(name)
+    # Nothing before the first page is drawn: on 2 cores compiling the index
+    # or importing scikit-learn (which holds the GIL) delayed the first map by
+    # seconds, and the first map (PCA) needs neither. Then the index for the
+    # next query, and scikit-learn for a t-SNE or UMAP map.
     _FIRST_PAGE_DRAWN.wait(FIRST_PAGE_WAIT)
     index.warm_up()
-    logger.info("warm-up done: %s", ", ".join(_WARM_MODULES))
+    for name in _WARM_MODULES:
+        importlib.import_module(name)
+    logger.info("warm-up done: index, %s", ", ".join(_WARM_MODULES))
 
 
 @st.cache_resource(show_spinner=False)
 def start_warm_up() -> threading.Thread:
     """Warm the search kernels and the projection library, once per process.
 
-    Runs in the background: numba compiles (or loads) the int8 index kernels
-    and scikit-learn is imported, while the first page loads the vectors and
-    answers its query, so the map and the next query come sooner.
+    Runs in the background once the first page is drawn: numba compiles (or
+    loads) the int8 index kernels and scikit-learn is imported, so the next
+    query and a first t-SNE or UMAP map come sooner.
     """
     thread = threading.Thread(target=_warm, name="embspace-warm-up", daemon=True)
     thread.start()
