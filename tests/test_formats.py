@@ -317,6 +317,63 @@ def test_bad_number_names_line_and_field(tmp_path):
         formats.read(path)
 
 
+@pytest.mark.parametrize(
+    ("name", "write"),
+    [
+        ("labelled.csv", lambda frame, path: frame.to_csv(path)),
+        (
+            "unnamed_index.csv",
+            lambda frame, path: frame.to_csv(path, index_label=False),
+        ),
+        ("labelled.tsv", lambda frame, path: frame.to_csv(path, sep="\t")),
+        ("no_labels.csv", lambda frame, path: frame.to_csv(path, index=False)),
+    ],
+)
+def test_pandas_column_numbers_are_a_header_not_a_vector(tmp_path, name, write):
+    vectors = np.random.default_rng(3).normal(size=(30, 20)).astype(np.float32)
+    frame = pd.DataFrame(vectors, index=[f"w{i}" for i in range(30)])
+    frame.index.name = "word"
+    write(frame, tmp_path / name)
+
+    result = formats.read(tmp_path / name)
+
+    expected = [str(i) for i in range(30)] if name == "no_labels.csv" else frame.index
+    assert result.keys == list(expected)
+    np.testing.assert_array_equal(result.vectors, vectors)
+    assert result.warnings[0].startswith(f"{name} line 1: taken as a header")
+
+
+def test_rows_of_numbers_counting_up_are_data_below_a_numbered_header(tmp_path):
+    path = _write(tmp_path, "counts.csv", b"0,1,2,3\n0,1,2,3\n3,4,5,6\n")
+
+    result = formats.read(path)
+
+    np.testing.assert_array_equal(result.vectors[:, 0], [0, 0, 3])
+    assert not any("header" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a,1,2\nb,3,4\nc,5\n", "ragged.csv line 3: 2 columns, line 1 has 3"),
+        (b"a,1,2\n\nb,3,4,5\n", "ragged.csv line 3: 4 columns, line 1 has 3"),
+    ],
+)
+def test_a_row_with_another_column_count_names_its_line(tmp_path, data, message):
+    path = _write(tmp_path, "ragged.csv", data)
+
+    with pytest.raises(FormatError, match=f"^{message}$"):
+        formats.read(path)
+
+
+def test_random_bytes_are_binary_data_not_a_csv(tmp_path):
+    noise = np.random.default_rng(5).integers(0, 256, 5000, dtype=np.uint8)
+    path = _write(tmp_path, "random.bin", b"x,y" + noise.tobytes())
+
+    with pytest.raises(FormatError, match=r"^random.bin byte 0: binary data in no"):
+        formats.read(path)
+
+
 def test_dimension_cap(tmp_path):
     path = _write(tmp_path, "huge.vec", b"1 100000000\na 1\n")
 

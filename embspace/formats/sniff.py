@@ -179,14 +179,14 @@ def _text_format(text: bytes, lines: list[bytes], name: str) -> str:
     if claimed is not None and len(lines) == 1 and len(text.split(b"\n", 1)) > 1:
         return "word2vec-binary"
 
+    if _binary_noise(text):
+        raise FormatError(f"{name} byte 0: binary data in no format embspace knows")
     if b"\t" in first or all(_is_number(line) for line in lines):
         return "tsv"
     if _is_text_record(first, None):
         return "glove"
     if b"," in first:
         return "csv"
-    if _binary_noise(text):
-        raise FormatError(f"{name} byte 0: binary data in no format embspace knows")
     raise FormatError(
         f"{name} line 1: not a vectors file; expected 'key number number ...', a "
         "'count dim' header, TSV or CSV"

@@ -47,10 +47,16 @@ def read_delimited(source: Source, *, delimiter: str, label_column=None) -> Pars
     first_rows = _first_rows(data, delimiter)
     has_header = _looks_like_header(first_rows)
     quote = '"' if delimiter == "," else False
-    table = _read_arrow(data, delimiter, quote, has_header, source.name, numbers)
+    table = _read_arrow(data, delimiter, quote, first_rows, source.name, numbers)
 
     rows = Rows("line", numbers[1:] if has_header else numbers)
     parsed = _from_table(table, source.name, rows, has_header, label_column)
+    if has_header and _numbers_columns(first_rows[0]):
+        parsed.warnings.insert(
+            0,
+            f"{source.name} line {numbers[0]}: taken as a header, not a vector "
+            f"(it numbers the columns: {_shorten(first_rows[0])})",
+        )
     if blank.size:
         parsed.warnings.insert(
             0,
@@ -105,6 +111,11 @@ def _first_rows(data: bytes, delimiter: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO("\n".join(lines))))
 
 
+def _shorten(cells: list[str]) -> str:
+    shown = ", ".join(cells[:4])
+    return f"{shown}, ..., {cells[-1]}" if len(cells) > 5 else ", ".join(cells)
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)
@@ -116,32 +127,88 @@ def _is_number(text: str) -> bool:
 def _looks_like_header(rows: list[list[str]]) -> bool:
     if len(rows) < 2:
         return bool(rows) and not any(_is_number(cell) for cell in rows[0])
+    if _numbers_columns(rows[0]) and not _numbers_columns(rows[1]):
+        return True
     return any(
         not _is_number(top) and _is_number(below)
         for top, below in zip(rows[0], rows[1])
     )
 
 
-def _read_arrow(data, delimiter, quote, has_header, name, numbers) -> pa.Table:
-    read = pcsv.ReadOptions(
-        autogenerate_column_names=not has_header, block_size=16 << 20
+def _numbers_columns(cells: list[str]) -> bool:
+    """Whether a row reads ``[label,] 0, 1, 2, ...`` (or from 1): column names.
+
+    pandas ``to_csv`` of a frame with default column names writes such a
+    header; read as data it would become a vector ``0, 1, ..., d - 1``.
+    """
+    numbers = cells[1:] if cells and not _is_number(cells[0]) else cells
+    if len(numbers) < 3 or not all(cell.strip().isdigit() for cell in numbers):
+        return False
+    first = int(numbers[0])
+    return first in (0, 1) and [int(c) for c in numbers] == list(
+        range(first, first + len(numbers))
     )
+
+
+def _read_arrow(data, delimiter, quote, first_rows, name, numbers) -> pa.Table:
+    """The table; a header one name short (pandas' unnamed index) names labels."""
+    read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20)
+    if _looks_like_header(first_rows):
+        header = first_rows[0]
+        if len(first_rows) > 1 and len(first_rows[1]) == len(header) + 1:
+            header = ["", *header]
+        read = pcsv.ReadOptions(
+            column_names=_unique(header), skip_rows=1, block_size=16 << 20
+        )
     parse = pcsv.ParseOptions(delimiter=delimiter, quote_char=quote)
     convert = pcsv.ConvertOptions(null_values=[], strings_can_be_null=False)
     try:
         return pcsv.read_csv(pa.py_buffer(data), read, parse, convert)
     except pa.ArrowInvalid as error:
-        raise FormatError(_arrow_message(error, name, numbers)) from None
+        raise FormatError(
+            _arrow_message(error, data, delimiter, name, numbers)
+        ) from None
 
 
-def _arrow_message(error: Exception, name: str, numbers: np.ndarray) -> str:
+def _unique(names: list[str]) -> list[str]:
+    """Column names as Arrow reads them, repeated ones numbered."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}_{seen[name] - 1}")
+    return unique
+
+
+def _arrow_message(error, data, delimiter, name: str, numbers: np.ndarray) -> str:
     text = str(error).splitlines()[0]
     # Arrow says e.g. "CSV parse error: Expected 4 columns, got 3: ..."
     if "Row #" in str(error):
         row = int(str(error).split("Row #")[1].split(":")[0].split()[0])
         line = numbers[min(row - 1, len(numbers) - 1)]
         return f"{name} line {line}: {text.split(': ', 1)[-1].split(':')[0]}"
-    return f"{name}: {text}"
+    ragged = _first_ragged(data, delimiter, numbers)
+    if ragged is not None:
+        line, got, expected = ragged
+        return f"{name} line {line}: {got} columns, line {numbers[0]} has {expected}"
+    return f"{name}: {text.split(': ', 1)[-1].split(':')[0]}"
+
+
+def _first_ragged(data: bytes, delimiter: str, numbers: np.ndarray):
+    """The first non-blank line whose column count differs from the first's."""
+    text = io.StringIO(data.decode("utf-8", "replace"))
+    lines = (line for line in text if line.strip())
+    reader = (
+        csv.reader(lines, delimiter=delimiter)
+        if delimiter == ","
+        else (line.rstrip("\r\n").split("\t") for line in lines)
+    )
+    expected = None
+    for line_number, cells in zip(numbers, reader):
+        expected = len(cells) if expected is None else expected
+        if len(cells) != expected:
+            return int(line_number), len(cells), expected
+    return None
 
 
 def _from_table(table: pa.Table, name, rows, has_header, label_column) -> Parsed:
