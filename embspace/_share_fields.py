@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from embspace.wording import show
+
 _INTEGER = re.compile(r"[+-]?\d{1,40}")
 _NUMBER = re.compile(
     r"[+-]?(?:\d{1,40}(?:\.\d{0,40})?|\.\d{1,40})(?:[eE][+-]?\d{1,4})?"
@@ -27,14 +29,6 @@ _ESCAPED = re.compile(r"%(25|2[cC])")
 
 class FieldError(ValueError):
     """A raw field value that cannot be used; the message is one line."""
-
-
-def show(value: Any, width: int = 40) -> str:
-    """``repr`` of a value shortened to about ``width`` characters, one line."""
-    text = repr(value)
-    if len(text) > width:
-        text = text[: width - 3] + "..."
-    return text
 
 
 class Kind:

@@ -72,16 +72,17 @@ PAGES = ("explore", "analogies", "word-sets", "evaluate", "train", "upload", "ab
 URL_BUDGET = 1800
 VIEW_PARAM = "view"
 MAX_LINK_WORDS = 200
+MAX_KEY_CHARS = 500  # a query or analogy word a link carries
 USING_DEFAULTS = "using the default view"
 ANALOGY_VIEWS = ("plane", "pca")
 
 _KINDS: dict[str, Kind] = {
     "dataset": Text(64, pattern=DATASET_ID),
     "page": Choice(PAGES),
-    "query": Text(500),
-    "a": Text(500),
-    "b": Text(500),
-    "c": Text(500),
+    "query": Text(MAX_KEY_CHARS),
+    "a": Text(MAX_KEY_CHARS),
+    "b": Text(MAX_KEY_CHARS),
+    "c": Text(MAX_KEY_CHARS),
     "expr": Text(1000),
     "method": Choice(("add", "mul")),
     "metric": Choice(("cosine", "euclidean", "dot")),
@@ -413,10 +414,16 @@ def _check_search(state: ViewState, warnings: list[str]) -> ViewState:
 
 
 def regex_error(pattern: str) -> str | None:
-    """Why ``pattern`` is not a valid regular expression, or ``None``."""
+    """Why ``pattern`` is not a valid regular expression, or ``None``.
+
+    Checked with the ``regex`` module, which the search uses (it knows
+    ``\\p{Lu}`` and the like, which ``re`` refuses).
+    """
+    import regex
+
     try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError, ValueError) as error:
+        regex.compile(pattern)
+    except (regex.error, OverflowError, RecursionError, ValueError) as error:
         return str(error).splitlines()[0] if str(error) else type(error).__name__
     return None
 

@@ -16,11 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from embspace.wording import show
+
 logger = logging.getLogger(__name__)
 
 # One wording for data that cannot be compared or projected, wherever it shows.
 ALL_ZERO = "every vector is zero, so the data has no variance and scores are undefined"
 ONE_VECTOR = "the data has only 1 vector: neighbours and projections need at least 2"
+MAX_SHOWN = 60  # characters of an unknown key repeated in a message
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,7 @@ class UnknownKeyError(KeyError):
         super().__init__(key)
 
     def __str__(self) -> str:
-        message = f"unknown key {self.key!r}"
+        message = f"unknown key {show(self.key, MAX_SHOWN)}"
         if self.suggestions:
             message += "; closest: " + ", ".join(self.suggestions)
         return message

@@ -1,6 +1,8 @@
-"""Counts in messages: ``1 key``, ``2 keys``, ``1,234 dimensions``."""
+"""Words in messages: counts (``1 key``, ``2 keys``) and shortened values."""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -23,3 +25,16 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     """
     word = noun if n == 1 else (plural or f"{noun}s")
     return f"{n:,} {word}"
+
+
+def show(value: Any, width: int = 40) -> str:
+    """``repr`` of a value shortened to about ``width`` characters, one line.
+
+    A 5,000-character key typed by mistake is named by its start and its
+    length, not echoed in full.
+    """
+    text = repr(value)
+    if len(text) > width:
+        size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+        text = text[: width - 3] + "..." + size
+    return text

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from embspace import figures, projection, queries, selection
+from embspace import figures, projection, queries, selection, share
 from embspace.space import Space, UnknownKeyError
 from pages import explore_files, explore_map, link
 from pages.common import (
@@ -62,7 +62,11 @@ BINDINGS = (
 def _query_controls() -> None:
     search, topn, metric, restrict = st.columns([3, 1, 1, 1.4])
     search.text_input(
-        "Key", key="query", placeholder="a word, e.g. king", help="Case is matched"
+        "Key",
+        key="query",
+        max_chars=share.MAX_KEY_CHARS,
+        placeholder="a word, e.g. king",
+        help="Case is matched",
     )
     topn.number_input("Neighbours", 1, 100, key="topn")
     metric.selectbox("Metric", queries.METRICS, key="metric")
@@ -195,6 +199,15 @@ def _search_controls() -> None:
         "match the regular expression, are marked.",
     )
     flag.checkbox("Regular expression", key="regex")
+    pattern = st.session_state["search"]
+    error = share.regex_error(pattern) if st.session_state["regex"] else None
+    if pattern and error:
+        st.warning(
+            plain(
+                f"Highlight keys: {pattern[:40]!r} is not a valid regular expression "
+                f"({error}); nothing is highlighted."
+            )
+        )
     explore_map.filter_controls(current_space())
 
 
@@ -301,7 +314,8 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
         width="stretch",
     )
     st.caption("Click a row to make that key the query.")
-    st.markdown(f"**Nearest to {result.query}:** " + ", ".join(result.keys))
+    keys = ", ".join(plain(key) for key in result.keys)
+    st.markdown(f"**Nearest to {plain(result.query)}:** {keys}")
     return table
 
 

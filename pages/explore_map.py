@@ -18,6 +18,7 @@ from embspace import map_filter as mf
 from embspace.projection_place import Placed, place
 from embspace.share import ViewState
 from embspace.space import Space
+from embspace.wording import counted
 from pages.common import (
     METHOD_LABELS,
     job_panel,
@@ -28,6 +29,7 @@ from pages.common import (
 )
 
 MIN_ISOLATED = 3
+MAX_COUNTED = 1_000_000  # keys searched to count matches outside the map
 
 
 @dataclass
@@ -195,17 +197,54 @@ def _fit_rows(
     return pca, isolated, found
 
 
-def _matches(fitted: projection.Projection, state: ViewState) -> list[int]:
+def _matches(
+    space: Space, fitted: projection.Projection, state: ViewState
+) -> list[int]:
     if not state.search:
         return []
     try:
         found = selection.search_keys(fitted.keys, state.search, regex=state.regex)
+        notes = list(found.notes)
+        if len(fitted.keys) < space.n_keys:
+            notes.append(_matches_outside(space, fitted, state, len(found.positions)))
     except ValueError as error:
         st.warning(plain(str(error)))
         return []
-    for note in found.notes:
+    for note in filter(None, notes):
         st.caption(plain(f"Search: {note}."))
     return list(found.positions)
+
+
+def _matches_outside(
+    space: Space, fitted: projection.Projection, state: ViewState, in_map: int
+) -> str:
+    """How many keys outside the map match too (they cannot be marked in it)."""
+    fingerprint = str(space.fingerprint)
+    total, scanned = _count_matches(space, fingerprint, state.search, state.regex)
+    if total <= in_map:
+        return ""
+    searched = "all" if scanned == space.n_keys else "the first"
+    return (
+        f"{in_map:,} of the map's {len(fitted.keys):,} keys "
+        f"{'matches' if in_map == 1 else 'match'}; {total - in_map:,} keys "
+        f"outside the map match too (searched {searched} {scanned:,} keys)"
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _count_matches(
+    _space: Space, fingerprint: str, pattern: str, regex: bool
+) -> tuple[int, int]:
+    """Matches among all keys (up to ``MAX_COUNTED``), once per search."""
+    scanned = min(_space.n_keys, MAX_COUNTED)
+    every = selection.search_keys(
+        _space.keys,
+        pattern,
+        regex=regex,
+        max_scan=scanned,
+        max_matches=scanned,
+    )
+    return len(every.positions), scanned
 
 
 def draw_map(
@@ -232,7 +271,7 @@ def draw_map(
         query_position = found if found >= 0 else None
     chosen = [] if isolated else [space.index(k) for k in state.selected if k in space]
     selected = [p for p in selection.positions_of(indices, chosen) if p >= 0]
-    matches = _matches(fitted, state)
+    matches = _matches(space, fitted, state)
 
     marks = (positions, query_position, selected, matches)
     drawn = _figure(space, shown, state, marks, n_fitted=len(fitted_rows))
@@ -355,7 +394,7 @@ def _map_caption(fitted, state: ViewState, placed: Placed, isolated: bool) -> No
         text += "drag to turn, scroll to zoom."
     if placed.keys:
         n = len(fitted.indices)
-        where = f"the {n:,} isolated keys" if isolated else f"the first {n:,} keys"
+        where = f"the {n:,} {'isolated ' if isolated else ''}keys"
         named = ", ".join(placed.keys[:3]) + (", …" if len(placed.keys) > 3 else "")
         text += (
             f" {len(placed.keys)} of the keys you look at ({named}) are not among "
@@ -384,7 +423,7 @@ def selection_panel(
     neighbours = [*result.inputs[:1], *result.keys] if result is not None else []
     with st.container(horizontal=True):
         st.button(
-            f"Select the {len(drawn.matches):,} matches",
+            f"Select the {counted(len(drawn.matches), 'match', 'matches')}",
             key="select_matches",
             on_click=_select,
             args=(drawn.matches,),

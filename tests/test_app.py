@@ -57,6 +57,40 @@ def test_explore_query_shows_its_neighbours_in_the_table(glove_kv):
     assert f"**Nearest to paris:** {', '.join(expected)}" in _texts(at)
 
 
+def test_explore_escapes_markdown_in_the_query_and_its_neighbours(glove_kv):
+    at = _app()
+
+    at.text_input(key="query").set_value("*").run()
+
+    expected = [key for key, _ in glove_kv.most_similar("*", topn=10)]
+    line = next(m.value for m in at.markdown if m.value.startswith("**Nearest to"))
+    assert _plain(line) == f"**Nearest to *:** {', '.join(expected)}"
+    assert line.startswith("**Nearest to \\*:**")
+
+
+def test_explore_names_a_very_long_unknown_key_by_its_start_and_length():
+    at = _app()
+
+    at.text_input(key="query").set_value("a" * 500).run()
+
+    shown = [e.value for e in at.error] + [w.value for w in at.warning]
+    assert any("(500 characters)" in _plain(text) for text in shown), shown
+    assert all(len(text) < 300 for text in shown)
+
+
+def test_explore_says_when_a_typed_regular_expression_is_invalid():
+    at = _app()
+
+    at.checkbox(key="regex").check().run()
+    at.text_input(key="search").set_value("[a-").run()
+
+    assert [_plain(w.value) for w in at.warning] == [
+        "Highlight keys: '[a-' is not a valid regular expression (unterminated "
+        "character set at position 3); nothing is highlighted."
+    ]
+    assert at.button(key="select_matches").disabled
+
+
 def test_explore_places_a_query_outside_the_map_without_refitting_it(glove):
     from embspace import projection
 
@@ -141,7 +175,7 @@ def test_explore_3d_view_and_map_size_render():
 
     assert not at.exception
     assert not at.error
-    assert "first 2,000 keys" in _texts(at)
+    assert "the map shows the 2,000 most frequent of 400,000 keys" in _texts(at)
 
 
 def test_changing_the_query_does_not_recompute_the_map(monkeypatch):
@@ -502,6 +536,11 @@ def test_explore_b27_map_samples_the_whole_file_and_says_so(
     assert "row" in at.dataframe[0].value.columns  # not a frequency rank
     matches = at.button(key="select_matches").label
     assert matches.startswith("Select the ") and matches != "Select the 0 matches"
+    in_map = int(matches.split()[2].replace(",", ""))
+    assert (
+        f"Search: {in_map:,} of the map's 5,000 keys match; {20_000 - in_map:,} keys "
+        "outside the map match too (searched all 120,000 keys)."
+    ) in _plain_texts(at)
 
 
 def test_explore_link_to_2d_data_opens_in_raw_coordinates(case_dataset):
