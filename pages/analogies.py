@@ -10,9 +10,16 @@ import streamlit as st
 from embspace import export, figures, projection, queries
 from embspace.analogy_plane import analogy_plane
 from embspace.examples import ANALOGIES
-from embspace.space import Space, UnknownKeyError
+from embspace.space import MAX_SHOWN, Space, UnknownKeyError
+from embspace.wording import show
 from pages import link
-from pages.common import current_space, guarded, suggestion_buttons
+from pages.common import (
+    current_space,
+    guarded,
+    plain,
+    set_state,
+    suggestion_buttons,
+)
 
 PAGE = "analogies"
 DEFAULTS = {"a": "man", "b": "king", "c": "woman"}
@@ -25,6 +32,8 @@ PLANE = "plane of the analogy"
 VIEWS = (PLANE, "PCA of the map")
 VIEW_NAMES = dict(zip(VIEWS, ("plane", "pca")))
 VIEW_LABELS = {value: label for label, value in VIEW_NAMES.items()}
+# Signs of arithmetic that an expression of keys joined by + and - lacks.
+UNSUPPORTED_OPERATORS = "*/×÷^%=()"
 
 
 def _word(name: str) -> link.Binding:
@@ -114,9 +123,63 @@ def _csv_button(label: str, table: pd.DataFrame, name: str) -> None:
     )
 
 
-def _abc(space: Space, words: tuple[str, str, str]) -> list[str]:
-    """The stored keys of a, b and c, in that order."""
-    return [space.resolve(word).key for word in words]
+def _resolve(
+    space: Space, words: tuple[str, str, str]
+) -> tuple[list[str], list[str], dict[str, UnknownKeyError]]:
+    """The stored keys of a, b and c, their case notes, and the unknown ones.
+
+    Returns
+    -------
+    tuple
+        Keys and notes in the order a, b, c, and the failed lookups by input
+        name (``"a"``, ``"b"``, ``"c"``); the keys are complete only if none
+        failed.
+    """
+    keys, notes, unknown = [], [], {}
+    for name, word in zip("abc", words):
+        try:
+            resolved = space.resolve(word)
+        except UnknownKeyError as error:
+            unknown[name] = error
+            continue
+        keys.append(resolved.key)
+        if resolved.note:
+            notes.append(resolved.note)
+    return keys, notes, unknown
+
+
+def _unknown_inputs_message(unknown: dict[str, UnknownKeyError]) -> str:
+    """One sentence naming every unknown input and its closest keys."""
+    if len(unknown) == 1:
+        return str(next(iter(unknown.values())))
+
+    def named(name: str, error: UnknownKeyError) -> str:
+        closest = ", ".join(error.suggestions)
+        shown = show(error.key, MAX_SHOWN)
+        return f"{name} {shown}" + (f" (closest: {closest})" if closest else "")
+
+    return "unknown keys: " + "; ".join(named(*item) for item in unknown.items())
+
+
+def _unknown_inputs(unknown: dict[str, UnknownKeyError]) -> None:
+    """The unknown inputs in one message, each with its suggestions as buttons."""
+    if len(unknown) == 1:
+        name, error = next(iter(unknown.items()))
+        suggestion_buttons(error, target=f"analogy_{name}", key="analogy_suggest")
+        return
+    st.error(plain(_unknown_inputs_message(unknown)))
+    for name, error in unknown.items():
+        if not error.suggestions:
+            continue
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"Did you mean, for {name}:", width="content")
+            for suggestion in error.suggestions:
+                st.button(
+                    suggestion,
+                    key=f"analogy_suggest_{name}_{suggestion}",
+                    on_click=set_state,
+                    args=(f"analogy_{name}", suggestion),
+                )
 
 
 def _input_scores(space: Space, keys: list[str]) -> dict[str, float]:
@@ -268,19 +331,16 @@ def _analogy(space: Space) -> None:
     if empty:
         st.info(empty)
         return
-    try:
-        result = queries.analogy(space, a, b, c, method=method, topn=topn)
-    except UnknownKeyError as error:
-        target = next(
-            (f"analogy_{n}" for n, w in zip("abc", (a, b, c)) if w == error.key),
-            "analogy_a",
-        )
-        suggestion_buttons(error, target=target, key="analogy_suggest")
+    # All three are looked up first, so that every unknown one is named and
+    # the case notes come in the order a, b, c.
+    abc, notes, unknown = _resolve(space, (a, b, c))
+    if unknown:
+        _unknown_inputs(unknown)
         return
+    result = queries.analogy(space, *abc, method=method, topn=topn)
 
-    for note in result.notes:
+    for note in (*notes, *result.notes):
         st.info(note)
-    abc = _abc(space, (a, b, c))
     left, right = st.columns([2, 3], gap="medium")
     with left:
         _answers(space, result, abc)
@@ -302,6 +362,15 @@ def _expression(space: Space) -> None:
     try:
         result = queries.expression(space, text, topn=topn_value())
     except UnknownKeyError as error:
+        operator = _unsupported_operator(error.key)
+        if operator is not None:
+            st.error(
+                plain(
+                    f"expression {text!r} uses {operator!r}: only + and - between "
+                    "keys are supported, as in 'king - man + woman'"
+                )
+            )
+            return
         suggestion_buttons(
             error, target="expression", key="expression_suggest", replace=True
         )
@@ -315,6 +384,16 @@ def _expression(space: Space) -> None:
     st.dataframe(table, key="expression_table", width="content")
     _csv_button("Expression answers (CSV)", table, "expression")
     st.markdown(f"**{result.query}** → " + ", ".join(result.keys[:5]))
+
+
+def _unsupported_operator(term: str) -> str | None:
+    """The first sign of an unknown term that expressions do not support.
+
+    Only ``+`` and ``-`` join keys; a term such as ``king * 2`` is not a key
+    but an attempt at other arithmetic. Known keys (``*`` is one in GloVe)
+    never come here.
+    """
+    return next((char for char in term if char in UNSUPPORTED_OPERATORS), None)
 
 
 def body() -> None:

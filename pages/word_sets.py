@@ -17,6 +17,13 @@ from pages.common import current_space, guarded, plain, set_state
 PAGE = "word-sets"
 DEFAULT_WORDS = "king queen man woman prince princess doctor nurse banana"
 AXES = {"axis_x1": "he", "axis_x2": "she", "axis_y1": "rich", "axis_y2": "poor"}
+AXIS_FIELDS = {
+    "axis_x1": "x axis 'from'",
+    "axis_x2": "x axis 'minus'",
+    "axis_y1": "y axis 'from'",
+    "axis_y2": "y axis 'minus'",
+}
+_KEPT_AXES = "_axes_kept"
 MAX_WORDS = 60
 MAX_LISTED = 20
 
@@ -68,21 +75,44 @@ def unknown_message(errors: list[UnknownKeyError]) -> str:
     return f"Left out {len(errors)} unknown keys: {listed}{more}."
 
 
+def _kept_axes() -> dict[str, str]:
+    """The axis words, kept under a plain session key (defaults at first).
+
+    Streamlit drops a widget's value after a run that does not draw it (fewer
+    than two known keys), so the words live here and fill the inputs anew on
+    every run that draws them.
+    """
+    return st.session_state.setdefault(_KEPT_AXES, dict(AXES))
+
+
+def _keep_axis(name: str) -> None:
+    """Widget callback: keep the word typed into the axis input ``name``."""
+    _kept_axes()[name] = st.session_state[name]
+
+
 def _axes_from_view(state: ViewState | None) -> None:
-    """Fill the axis inputs from a new view, or give them defaults once."""
+    """Fill the axis words from a new view, or give them defaults once."""
+    kept = _kept_axes()
     if state is not None:
-        values = state.axes or tuple(AXES.values())
-        st.session_state.update(zip(AXES, values))
-    for name, value in AXES.items():
-        st.session_state.setdefault(name, value)
+        kept.update(zip(AXES, state.axes or tuple(AXES.values())))
 
 
 def _axes_for_view() -> tuple[str, ...]:
     """The axis words for the link: none when they are the defaults or unset."""
-    words = tuple(str(st.session_state.get(name, "")).strip() for name in AXES)
+    words = tuple(str(word).strip() for word in _kept_axes().values())
     if words == tuple(AXES.values()) or not all(words):
         return ()
     return words
+
+
+def _empty_axes(words: dict[str, str]) -> str | None:
+    """Which axis inputs are empty, as a sentence; ``None`` if none is."""
+    empty = [AXIS_FIELDS[name] for name, word in words.items() if not word]
+    if not empty:
+        return None
+    if len(empty) == 1:
+        return f"{empty[0]} is empty: type a key"
+    return f"{', '.join(empty[:-1])} and {empty[-1]} are empty: type a key in each"
 
 
 def _link_note(words: list[str]) -> None:
@@ -131,14 +161,20 @@ def _axes(space: Space, keys: list[str]) -> None:
         "Each key's position along two directions defined by words: "
         "x = first − second, y = third − fourth (any pair works)."
     )
-    x1, x2, y1, y2 = st.columns(4)
-    x1.text_input("x: from", key="axis_x1")
-    x2.text_input("x: minus", key="axis_x2")
-    y1.text_input("y: from", key="axis_y1")
-    y2.text_input("y: minus", key="axis_y2")
+    # Setting the inputs before drawing them makes the browser show these
+    # words even when the inputs were off the page in the runs before.
+    kept = _kept_axes()
+    st.session_state.update(kept)
+    labels = ("x: from", "x: minus", "y: from", "y: minus")
+    for column, label, name in zip(st.columns(4), labels, AXES):
+        column.text_input(label, key=name, on_change=_keep_axis, args=(name,))
 
-    x = (st.session_state["axis_x1"].strip(), st.session_state["axis_x2"].strip())
-    y = (st.session_state["axis_y1"].strip(), st.session_state["axis_y2"].strip())
+    words = {name: str(word).strip() for name, word in kept.items()}
+    empty = _empty_axes(words)
+    if empty:
+        raise ValueError(empty)
+    x = (words["axis_x1"], words["axis_x2"])
+    y = (words["axis_y1"], words["axis_y2"])
     placed = projection.word_axes(space, keys, x=x, y=y)
     st.plotly_chart(
         figures.axes_figure(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,77 @@ def test_the_view_option_comes_from_the_link_and_goes_back_into_it():
 
     at.radio(key="analogy_view").set_value("plane of the analogy").run()
     assert "analogy_view" not in at.query_params
+
+
+def _plain(text: str) -> str:
+    """Markdown escapes removed, as the reader sees the text."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _set_inputs(at: AppTest, a: str, b: str, c: str) -> None:
+    for name, value in zip("abc", (a, b, c)):
+        at.text_input(key=f"analogy_{name}").set_value(value)
+    at.run()
+
+
+def test_every_unknown_input_is_named_in_one_message():
+    at = _open()
+
+    _set_inputs(at, "東京", "日本", "woman")
+
+    assert not at.exception
+    errors = [_plain(error.value) for error in at.error]
+    assert errors == ["unknown keys: a '東京'; b '日本'"]
+    assert not at.dataframe
+
+
+def test_each_unknown_input_has_its_own_suggestions(glove):
+    at = _open()
+
+    _set_inputs(at, "kingg", "king", "womann")
+
+    closest = {word: ", ".join(glove.suggest(word)) for word in ("kingg", "womann")}
+    assert [_plain(error.value) for error in at.error] == [
+        f"unknown keys: a 'kingg' (closest: {closest['kingg']}); "
+        f"c 'womann' (closest: {closest['womann']})"
+    ]
+    at.button(key="analogy_suggest_c_woman").click().run()
+    assert at.text_input(key="analogy_c").value == "woman"
+    assert at.text_input(key="analogy_a").value == "kingg"
+    assert at.error[0].value.startswith("unknown key 'kingg'; closest:")
+
+
+def test_case_notes_follow_the_order_of_a_b_and_c(glove, glove_kv):
+    at = _open()
+
+    _set_inputs(at, "Paris", "France", "Tokyo")
+
+    assert not at.exception and not at.error
+    notes = [info.value for info in at.info][:3]
+    assert notes == [
+        f"'{word}' is not in {glove.name}; using '{word.lower()}'"
+        for word in ("Paris", "France", "Tokyo")
+    ]
+    expected = glove_kv.most_similar(positive=["france", "tokyo"], negative=["paris"])
+    assert list(at.dataframe[0].value["key"]) == [key for key, _ in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "operator"),
+    [
+        ("king * 2", "*"),
+        ("king*2*3", "*"),
+        ("king - man / woman", "/"),
+        ("(king)", "("),
+    ],
+)
+def test_an_unsupported_operator_in_an_expression_is_named(text, operator):
+    at = _open()
+
+    at.text_input(key="expression").set_value(text).run()
+
+    assert not at.exception
+    assert [_plain(error.value) for error in at.error] == [
+        f"expression {text!r} uses {operator!r}: only + and - between keys are "
+        "supported, as in 'king - man + woman'"
+    ]

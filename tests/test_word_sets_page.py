@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from embspace import share
@@ -80,3 +82,73 @@ def test_axes_come_from_the_link_and_go_back_into_it():
         at.text_input(key=f"axis_{name}").set_value(value)
     at.run()
     assert "axes" not in at.query_params
+
+
+AXIS_KEYS = ("axis_x1", "axis_x2", "axis_y1", "axis_y2")
+
+
+def _shown(at: AppTest, key: str) -> str:
+    """The value a browser shows in a text input that was off the page before.
+
+    The browser takes the value sent with the widget only when the script set
+    it (``set_value``); otherwise it shows the widget's default.
+    """
+    proto = at.text_input(key=key).proto
+    return proto.value if proto.set_value else proto.default
+
+
+def _axis_titles(at: AppTest) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    return [spec["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+
+
+def test_axes_keep_their_words_across_runs_that_do_not_show_them():
+    at = _open()
+
+    # Two runs in a row with fewer than two known keys draw no axes.
+    for words in ("king", "king king", "king queen"):
+        at.text_area(key="word_set").set_value(words).run()
+
+    shown = [_shown(at, key) for key in AXIS_KEYS]
+    assert shown == ["he", "she", "rich", "poor"]
+    assert _axis_titles(at) == ["cosine with he − she", "cosine with rich − poor"]
+
+    # The browser sends back what it shows.
+    for key, value in zip(AXIS_KEYS, shown):
+        at.text_input(key=key).set_value(value)
+    at.text_area(key="word_set").set_value("king queen man").run()
+    assert not at.exception and not at.error
+    assert _axis_titles(at) == ["cosine with he − she", "cosine with rich − poor"]
+
+
+def test_axes_from_a_link_survive_runs_that_do_not_show_them():
+    at = _open(axes="good,bad,old,new", words="king,queen,man")
+
+    for words in ("king", "king king", "king queen"):
+        at.text_area(key="word_set").set_value(words).run()
+
+    assert [_shown(at, key) for key in AXIS_KEYS] == ["good", "bad", "old", "new"]
+    assert at.query_params["axes"] == "good,bad,old,new"
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"axis_x1": ""}, "x axis 'from' is empty: type a key"),
+        ({"axis_y2": "  "}, "y axis 'minus' is empty: type a key"),
+        (
+            {"axis_x2": "", "axis_y1": ""},
+            "x axis 'minus' and y axis 'from' are empty: type a key in each",
+        ),
+    ],
+)
+def test_an_empty_axis_box_is_named(values, message):
+    at = _open()
+
+    for key, value in values.items():
+        at.text_input(key=key).set_value(value)
+    at.run()
+
+    assert not at.exception
+    assert [error.value for error in at.error] == [message]
+    assert len(at.get("plotly_chart")) == 1  # the heatmap; no axes
