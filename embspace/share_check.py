@@ -131,7 +131,8 @@ def _check_keys(state: ViewState, space: Space, warnings: list[str]) -> ViewStat
         key = getattr(state, name)
         if key and (problem := _key_problem(space, key)) is not None:
             warnings.append(
-                f"{name}={show(key)} is not a key of {state.dataset}{problem}; using ''"
+                f"{name}={show(key)} is not a key of {state.dataset}{problem}; "
+                "using the page's default"
             )
             changes[name] = ""
 

@@ -16,6 +16,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from embspace import figures, projection, queries, selection, share
+from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
 from pages import explore_files, explore_map, link
 from pages.common import (
@@ -111,9 +112,13 @@ def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
     return int(st.session_state["map_n"])
 
 
-def _map_controls(space: Space, from_link: bool) -> dict | None:
+def _map_controls(
+    space: Space, from_link: bool, pending: ViewState | None = None
+) -> dict | None:
     size, method, dims, color = st.columns([2, 1, 1, 1])
-    limit = _map_size(space, size, from_link)
+    # A link without a limit carries the default, which is no one's request.
+    asked = pending is not None and pending.limit != share.DEFAULTS.limit
+    limit = _map_size(space, size, asked)
     available = projection.availability(space, n_rows=limit)
     usable = [name for name in projection.METHODS if not available[name]]
     if not usable:
@@ -376,7 +381,7 @@ def body() -> None:
     )
     explore_map.forget_unknown_selection(space)
     with controls:
-        settings = _map_controls(space, from_link=pending is not None)
+        settings = _map_controls(space, from_link=pending is not None, pending=pending)
         _search_controls()
     state = link.gather(PAGE, BINDINGS)
     link.publish(state)

@@ -553,3 +553,25 @@ def test_explore_link_to_2d_data_opens_in_raw_coordinates(case_dataset):
     # A link that names UMAP keeps it.
     at = _app(dataset=dataset, query="1", projection="umap")
     assert at.selectbox(key="method").value == "umap"
+
+
+def test_explore_link_without_a_limit_fits_a_small_dataset_silently(
+    case_dataset, tmp_path
+):
+    rng = np.random.default_rng(7)
+    lines = [
+        f"w{i} " + " ".join(f"{v:.4f}" for v in row)
+        for i, row in enumerate(rng.normal(size=(2500, 8)))
+    ]
+    path = tmp_path / "small.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    dataset = case_dataset(path)
+
+    at = _app(dataset=dataset, query="w1")
+    assert not [w.value for w in at.warning if "limit" in w.value]
+    assert at.slider(key="map_n").value == 2500
+
+    at = _app(dataset=dataset, query="w1", limit="4000")
+    assert [_plain(w.value) for w in at.warning] == [
+        "Link: limit=4,000 is above the 2,500 keys of this map"
+    ]

@@ -454,7 +454,7 @@ def test_unknown_keys_are_cleared_or_dropped_with_suggestions(glove):
     closest = glove.suggest("kingg")
     assert warnings[0] == (
         f"query='kingg' is not a key of glove-6b-50d (closest: {', '.join(closest)})"
-        "; using ''"
+        "; using the page's default"
     )
     assert warnings[2].startswith(
         "expr='king - qqqzzzxx' is not an expression of known keys (unknown key "
