@@ -33,6 +33,7 @@ DEFAULT_QUERY = "king"
 MAP_SIZE_MIN = 100
 MAP_SIZE_MAX = 50_000
 SMALL_SPACE = 1000
+SLOW_FIT_KEYS = 10_000  # UMAP and t-SNE maps above this size take minutes
 MAX_LISTED_VALUES = 16
 SCORE_LABELS = {"cosine": "cosine", "euclidean": "distance", "dot": "dot product"}
 
@@ -151,6 +152,13 @@ def _map_controls(
     if n_components == 3 and available.get("3d"):
         st.warning(plain(f"3-D is unavailable: {available['3d']}"))
         n_components = 2
+    if chosen in ("umap", "tsne") and limit > SLOW_FIT_KEYS:
+        st.caption(
+            f"{METHOD_LABELS[chosen]} of {limit:,} keys may take many minutes the "
+            "first time: its cost grows faster than the number of keys (5,000 "
+            "take about half a minute on 2 cores). The PCA map shows meanwhile, "
+            "Cancel stops the fit, and a finished map is kept for next time."
+        )
     return {"limit": limit, "method": chosen, "n_components": n_components}
 
 

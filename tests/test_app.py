@@ -575,3 +575,15 @@ def test_explore_link_without_a_limit_fits_a_small_dataset_silently(
     assert [_plain(w.value) for w in at.warning] == [
         "Link: limit=4,000 is above the 2,500 keys of this map"
     ]
+
+
+def test_explore_warns_before_a_large_tsne_map_and_its_fit_can_be_cancelled():
+    at = _app(projection="tsne", limit="20000")
+
+    texts = _plain_texts(at)
+    assert "t-SNE of 20,000 keys may take many minutes the first time" in texts
+    at.button(key="cancel_job").click().run()
+    assert not at.exception
+
+    at = _app(limit="20000")
+    assert "may take many minutes" not in _plain_texts(at)  # PCA is quick
