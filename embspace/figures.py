@@ -25,10 +25,12 @@ from embspace.figures_base import (
     COLORSCALE,
     FONT_SIZE,
     LABEL_COLOR,
+    LABEL_ROOM,
     MAP_HEIGHT,
     MAX_POINTS_2D,
     MAX_POINTS_3D,
     NEIGHBOR_COLOR,
+    POINT_PAD,
     QUERY_COLOR,
     check_coords,
     escape_keys,
@@ -199,7 +201,9 @@ def map_figure(
     if query is not None:
         figure.add_trace(_labelled(dims, coords, keys, ids, [query], "query"))
 
-    map_layout(figure, dims, titles, height)
+    named = np.array([*labelled, *([] if query is None else [query])], dtype=int)
+    drawn = np.concatenate([np.arange(n_shown), named])
+    map_layout(figure, dims, titles, height, coords[drawn], coords[named])
     return MapFigure(figure, n_shown, n_total, notice)
 
 
@@ -353,6 +357,8 @@ def add_marks(
 
 __all__ = [
     "BACKGROUND_COLOR",
+    "LABEL_ROOM",
+    "POINT_PAD",
     "MAP_HEIGHT",
     "MAX_POINTS_2D",
     "MAX_POINTS_3D",

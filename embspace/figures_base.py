@@ -25,6 +25,10 @@ ANSWER_COLOR = "#2ca02c"
 FONT_SIZE = 13
 LABEL_COLOR = "#1b1b1b"
 MAP_HEIGHT = 620
+# Room beside labelled points at a 2-D map's edge, as a share of its extent
+# (x, y): a label is some 60 px wide and 16 px high in a plot of 300-600 px.
+LABEL_ROOM = (0.22, 0.06)
+POINT_PAD = 0.03  # pad of the map's extent on each side, as Plotly leaves
 
 
 def escape_keys(keys: Sequence[str]) -> list[str]:
@@ -53,9 +57,19 @@ def scatter(dims: int, coords: np.ndarray, **kwargs) -> go.Scattergl | go.Scatte
 
 
 def map_layout(
-    figure: go.Figure, dims: int, titles: Sequence[str] | None, height: int
+    figure: go.Figure,
+    dims: int,
+    titles: Sequence[str] | None,
+    height: int,
+    coords: np.ndarray | None = None,
+    labelled: np.ndarray | None = None,
 ) -> None:
-    """Axis titles, margins, legend and drag mode of a 2-D or 3-D map."""
+    """Axis titles, margins, legend and drag mode of a 2-D or 3-D map.
+
+    With ``coords`` (every point drawn) and ``labelled`` (the labelled ones)
+    a 2-D map's axes leave room beside labelled points at the edge, so their
+    labels are not cut off: Plotly's autorange ignores text.
+    """
     titles = list(titles or [f"dimension {i + 1}" for i in range(dims)])
     layout = {
         "height": height,
@@ -85,7 +99,22 @@ def map_layout(
         layout["xaxis"] = {"title": {"text": titles[0]}, "zeroline": False}
         layout["yaxis"] = {"title": {"text": titles[1]}, "zeroline": False}
         layout["margin"] = {"l": 60, "r": 10, "t": 30, "b": 50}
+        if coords is not None and len(coords) and labelled is not None:
+            for axis, margin in ((0, LABEL_ROOM[0]), (1, LABEL_ROOM[1])):
+                span = _room(coords[:, axis], labelled[:, axis], margin)
+                layout["xaxis" if axis == 0 else "yaxis"]["range"] = span
     figure.update_layout(**layout)
+
+
+def _room(values: np.ndarray, labelled: np.ndarray, margin: float) -> list[float]:
+    """An axis range: the points with a small pad, widened for labels."""
+    low, high = float(np.min(values)), float(np.max(values))
+    extent = (high - low) or 1.0
+    low, high = low - extent * POINT_PAD, high + extent * POINT_PAD
+    if len(labelled):
+        low = min(low, float(np.min(labelled)) - extent * margin)
+        high = max(high, float(np.max(labelled)) + extent * margin)
+    return [low, high]
 
 
 def placeholder_figure(message: str, *, height: int = MAP_HEIGHT) -> go.Figure:

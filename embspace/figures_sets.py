@@ -131,7 +131,14 @@ def vector_strip(values: np.ndarray, key: str) -> go.Figure:
             colorscale="RdBu",
             reversescale=True,
             hovertemplate="dimension %{x}: %{z:.4f}<extra></extra>",
-            colorbar={"thickness": 10, "len": 1.0},
+            # Three ticks (-limit, 0, +limit): more were squashed together.
+            colorbar={
+                "thickness": 10,
+                "len": 1.0,
+                "tickvals": [-limit, 0.0, limit],
+                "ticktext": [f"{-limit:.2g}", "0", f"{limit:.2g}"],
+                "tickfont": {"size": 10},
+            },
         )
     )
     figure.update_layout(

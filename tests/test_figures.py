@@ -146,6 +146,20 @@ def test_map_axis_titles_say_what_the_axes_are(points):
     assert figures.axis_titles("tsne", 2) == ["t-SNE 1", "t-SNE 2"]
 
 
+def test_map_axes_leave_room_for_labels_at_the_edges():
+    coords = np.array([[0.0, 0.0], [10.0, 5.0], [20.0, 1.0], [50.0, -5.0]])
+    keys = ["a", "b", "c", "placed"]
+
+    layout = figures.map_figure(
+        coords, keys, highlight=[2], query=3, n_background=3
+    ).figure.to_dict()["layout"]
+
+    # x: the labelled point at 50 gets room for its label; 0 is only padded.
+    (room_x, room_y), pad = figures.LABEL_ROOM, figures.POINT_PAD
+    assert_allclose(layout["xaxis"]["range"], [-50 * pad, 50 + 50 * room_x])
+    assert_allclose(layout["yaxis"]["range"], [-5 - 10 * room_y, 5 + 10 * pad])
+
+
 def test_map_rejects_misaligned_input(points):
     coords, keys = points
     with pytest.raises(ValueError, match="50 coordinate rows for 49 keys"):
