@@ -32,6 +32,7 @@ MAX_COLOR_NAME = 64
 
 NORM = "norm"
 COLOR_TITLES = {"": "frequency rank", NORM: "vector norm"}
+ROW_TITLE = "row in the file"
 
 
 @dataclass(frozen=True)
@@ -247,8 +248,14 @@ def color_options(space: Space) -> list[str]:
     return options
 
 
-def color_title(color_by: str) -> str:
-    """The colour bar's title for a colouring."""
+def color_title(color_by: str, space: Space | None = None) -> str:
+    """The colour bar's title for a colouring.
+
+    The default colouring is by row: the frequency rank of a space in
+    frequency order, else the row of the file.
+    """
+    if color_by == "" and space is not None and not space.frequency_ordered:
+        return ROW_TITLE
     return COLOR_TITLES.get(color_by, color_by)
 
 
@@ -282,7 +289,7 @@ def color_values(
 
     indices = np.asarray(indices)
     if color_by == "":
-        return None, color_title(color_by)
+        return None, color_title(color_by, space)
     if color_by == NORM:
         return np.asarray(space.norms)[indices], color_title(color_by)
     if color_by not in color_options(space):

@@ -139,7 +139,10 @@ def _map_controls(
     if st.session_state["color_by"] not in options:
         st.session_state["color_by"] = ""
     color.selectbox(
-        "Colour by", options, format_func=selection.color_title, key="color_by"
+        "Colour by",
+        options,
+        format_func=partial(selection.color_title, space=space),
+        key="color_by",
     )
     _projection_settings()
 

@@ -280,7 +280,7 @@ def draw_map(
     for note in (*fitted.notes, drawn.notice):
         if note:
             st.caption(plain(note))
-    _map_caption(fitted, state, placed, isolated)
+    _map_caption(space, fitted, state, placed, isolated)
     outcome = Drawn(fitted, drawn.figure, [fitted.keys[p] for p in matches])
     return outcome, [p >= 0 for p in selection.positions_of(fitted_rows, rows)]
 
@@ -382,9 +382,11 @@ def _chart(slot: DeltaGenerator, fitted, figure, keys: list[str]) -> None:
         )
 
 
-def _map_caption(fitted, state: ViewState, placed: Placed, isolated: bool) -> None:
+def _map_caption(
+    space: Space, fitted, state: ViewState, placed: Placed, isolated: bool
+) -> None:
     text = f"{METHOD_LABELS.get(fitted.method, fitted.method)}, coloured by "
-    text += f"{selection.color_title(state.color_by)}. Hover for the key; "
+    text += f"{selection.color_title(state.color_by, space)}. Hover for the key; "
     if fitted.n_components == 2:
         text += (
             "drag to pan, scroll to zoom, click a point to make it the query; "

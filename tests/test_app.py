@@ -534,6 +534,9 @@ def test_explore_b27_map_samples_the_whole_file_and_says_so(
     assert "sampled evenly" in at.slider(key="map_n").label
     assert len(_table_keys(at)) == 10  # neighbours see every row
     assert "row" in at.dataframe[0].value.columns  # not a frequency rank
+    assert "PCA, coloured by row in the file." in _plain_texts(at)
+    colorbar = _map_spec(at)["data"][0]["marker"]["colorbar"]
+    assert colorbar["title"]["text"] == "row in the file"
     matches = at.button(key="select_matches").label
     assert matches.startswith("Select the ") and matches != "Select the 0 matches"
     in_map = int(matches.split()[2].replace(",", ""))

@@ -112,10 +112,9 @@ def test_color_options_and_values(labelled_space):
     assert selection.color_options(labelled_space) == ["", "norm", "pos", "count"]
 
     rows = np.array([3, 0, 2])
-    assert selection.color_values(labelled_space, rows, "") == (
-        None,
-        "frequency rank",
-    )
+    # Not in frequency order: the default colouring is the row of the file.
+    assert not labelled_space.frequency_ordered
+    assert selection.color_values(labelled_space, rows, "") == (None, "row in the file")
     values, title = selection.color_values(labelled_space, rows, "norm")
     np.testing.assert_allclose(
         values, np.linalg.norm(labelled_space.vectors[rows], axis=1), rtol=1e-6
