@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from embspace import export, figures, projection, queries
+from embspace import export, figures, projection, queries, share
 from embspace.analogy_plane import analogy_plane
 from embspace.examples import ANALOGIES
 from embspace.space import MAX_SHOWN, Space, UnknownKeyError
@@ -91,9 +91,10 @@ def _empty_inputs(words: tuple[str, str, str]) -> str | None:
 
 def _inputs() -> tuple[str, str, str, str, int]:
     first, second, third, method, answers = st.columns([1, 1, 1, 1.2, 0.8])
-    first.text_input("a", key="analogy_a")
-    second.text_input("is to b", key="analogy_b")
-    third.text_input("as c is to ?", key="analogy_c")
+    longest = share.MAX_KEY_CHARS
+    first.text_input("a", key="analogy_a", max_chars=longest)
+    second.text_input("is to b", key="analogy_b", max_chars=longest)
+    third.text_input("as c is to ?", key="analogy_c", max_chars=longest)
     method.radio(
         "Method",
         tuple(METHODS),
