@@ -115,6 +115,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 # -- training and evaluation ----------------------------------------------------------
 
 
+def train_defaults() -> dict[str, int]:
+    """Training settings and their defaults, as the Train page has them."""
+    from embspace.train import DEFAULTS
+
+    return dict(DEFAULTS)
+
+
 def _cmd_train(args: argparse.Namespace) -> None:
     from embspace import store, train
 
@@ -171,12 +178,10 @@ def _add_training_commands(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--model", choices=MODELS, default="word2vec")
     parser.add_argument("--sg", action="store_true", help="skip-gram, not CBOW")
-    parser.add_argument("--vector-size", type=int, default=50)
-    parser.add_argument("--window", type=int, default=5)
-    parser.add_argument("--min-count", type=int, default=2)
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--negative", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=42)
+    # The page's defaults: fewer epochs left the Lee corpus's vectors unseparated.
+    for name, value in train_defaults().items():
+        flag = "--" + name.replace("_", "-")
+        parser.add_argument(flag, type=int, default=value, help=f"default {value}")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(run=_cmd_train)
 

@@ -28,10 +28,12 @@ from embspace.benchmarks import (
 )
 from embspace.evaluate_pairs import (
     PairScore,
+    all_have,
     check_restrict,
     evaluate_word_pairs,
     fold_case,
     ok_vocab,
+    outside_vocab,
 )
 from embspace.space import Space
 
@@ -115,8 +117,14 @@ class AnalogyScore:
         ``dummy4unknown``).
     n_questions, n_oov : int
         Well-formed questions read, and those with an unknown word.
+    restrict_vocab : int
+        Leading keys used for questions and answers.
+    case_insensitive : bool
+        Whether words were compared upper-cased.
     warnings : tuple of str
         Skipped lines and other things to know about the file.
+    n_keys : int or None
+        Keys of the space, to tell restrict_vocab from the vocabulary's end.
     """
 
     name: str
@@ -130,11 +138,26 @@ class AnalogyScore:
     restrict_vocab: int
     case_insensitive: bool
     warnings: tuple[str, ...] = ()
+    n_keys: int | None = None
 
     @property
     def answered(self) -> int:
         """Questions counted in the accuracy."""
         return self.correct + self.incorrect
+
+    @property
+    def unscored_reason(self) -> str | None:
+        """Why no question could be asked, or None when some were.
+
+        :attr:`accuracy` is then 0.0, as in gensim, but means nothing.
+        """
+        if self.answered:
+            return None
+        if not self.n_questions:
+            return "no question could be asked, as the file holds no question"
+        outside = outside_vocab(self.restrict_vocab, self.n_keys)
+        n_questions = all_have(self.n_questions, "question")
+        return f"no question could be asked, as {n_questions} {outside}"
 
     @property
     def oov_ratio(self) -> float:
@@ -238,9 +261,10 @@ def evaluate_word_analogies(
     # Keyed by object id: the parsed questions live until scoring ends.
     answers = dict(zip((id(q) for q in known), predicted))
 
-    return _score(
+    score = _score(
         questions, answers, fold, restrict_vocab, case_insensitive, dummy4unknown
     )
+    return dataclasses.replace(score, n_keys=space.n_keys)
 
 
 def _score(

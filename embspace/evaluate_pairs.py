@@ -8,7 +8,10 @@ gensim's restricted, case-folded vocabulary, also used for analogies by
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +42,8 @@ class PairScore:
         Pairs with an unknown word.
     warnings : tuple of str
         Skipped lines and other things to know about the file.
+    restrict_vocab, n_keys : int or None
+        Leading keys that counted as known, out of the space's keys.
     """
 
     name: str
@@ -48,6 +53,28 @@ class PairScore:
     n_pairs: int
     n_oov: int
     warnings: tuple[str, ...] = ()
+    restrict_vocab: int | None = None
+    n_keys: int | None = None
+
+    @property
+    def unscored_reason(self) -> str | None:
+        """Why the correlations are undefined (NaN), or None when they are not."""
+        outside = outside_vocab(self.restrict_vocab, self.n_keys)
+        if self.n_pairs == 0 and self.n_oov == 0:
+            return "no pair could be scored, as the file holds no well-formed pair"
+        if self.n_pairs == 0:
+            return (
+                f"no pair could be scored, as {all_have(self.n_oov, 'pair')} {outside}"
+            )
+        if self.n_pairs == 1:
+            skipped = f" ({self.n_oov:,} with a word {outside})" if self.n_oov else ""
+            return f"only 1 pair could be scored{skipped}; a correlation needs 2"
+        if math.isnan(self.spearman[0]) or math.isnan(self.pearson[0]):
+            return (
+                f"the similarities or the ratings of the {self.n_pairs:,} scored "
+                "pairs are all equal"
+            )
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -76,6 +103,29 @@ def check_restrict(space: Space, restrict_vocab: int | None) -> int:
     if restrict_vocab < 1:
         raise ValueError(f"restrict_vocab={restrict_vocab} must be at least 1")
     return min(int(restrict_vocab), space.n_keys)
+
+
+def outside_vocab(restrict_vocab: int | None, n_keys: int | None) -> str:
+    """Where an unknown word is: ``outside the first 10 keys (restrict_vocab=10)``.
+
+    Says ``outside the vocabulary`` when ``restrict_vocab`` does not cut it.
+    """
+    if restrict_vocab is None or n_keys is None or restrict_vocab >= n_keys:
+        size = "" if n_keys is None else f" of {n_keys:,} {_keys(n_keys)}"
+        return f"outside the vocabulary{size}"
+    return (
+        f"outside the first {restrict_vocab:,} {_keys(restrict_vocab)} "
+        f"(restrict_vocab={restrict_vocab:,})"
+    )
+
+
+def all_have(n: int, noun: str) -> str:
+    """``all 3 pairs have a word``, or ``the 1 pair has a word``."""
+    return f"all {n:,} {noun}s have a word" if n != 1 else f"the 1 {noun} has a word"
+
+
+def _keys(n: int) -> str:
+    return "key" if n == 1 else "keys"
 
 
 def fold_case(case_insensitive: bool) -> Callable[[str], str]:
@@ -122,10 +172,13 @@ def evaluate_word_pairs(
     case_insensitive: bool = True,
     dummy4unknown: bool = False,
     name: str | None = None,
+    empty_ok: bool = False,
 ) -> PairScore:
     """Pearson and Spearman correlation of cosine similarity with ratings.
 
-    Same results as gensim ``KeyedVectors.evaluate_word_pairs``.
+    Same results as gensim ``KeyedVectors.evaluate_word_pairs``, except that
+    fewer than two usable pairs, or constant similarities or ratings, give NaN
+    correlations (see :attr:`PairScore.unscored_reason`) instead of an error.
 
     Parameters
     ----------
@@ -143,6 +196,8 @@ def evaluate_word_pairs(
         Give pairs with an unknown word similarity 0 instead of skipping.
     name : str, optional
         File name for messages, when ``path`` holds the contents.
+    empty_ok : bool
+        Return NaN correlations when no pair is usable, instead of raising.
 
     Returns
     -------
@@ -151,7 +206,7 @@ def evaluate_word_pairs(
     Raises
     ------
     ValueError
-        If no pair is usable (all malformed or unknown).
+        If no pair is usable (all malformed or unknown) and not ``empty_ok``.
     """
     from scipy import stats
 
@@ -172,20 +227,30 @@ def evaluate_word_pairs(
         gold.append(pair.score)
         model.append(pair_similarity(space, row1, row2))
 
-    if not gold:
-        raise ValueError(
-            f"{pairs.name}: no usable word pairs; all lines are malformed or "
-            f"have a word that is not among the first {restrict_vocab} keys"
-        )
-    spearman = stats.spearmanr(gold, model)
-    pearson = stats.pearsonr(gold, model)
     denominator = len(gold) if dummy4unknown else len(gold) + oov
-    return PairScore(
+    score = PairScore(
         name=pairs.name,
-        pearson=(float(pearson[0]), float(pearson[1])),
-        spearman=(float(spearman[0]), float(spearman[1])),
-        oov_ratio=float(oov) / denominator * 100,
+        pearson=(math.nan, math.nan),
+        spearman=(math.nan, math.nan),
+        oov_ratio=float(oov) / denominator * 100 if denominator else 0.0,
         n_pairs=len(gold),
         n_oov=oov,
         warnings=pairs.warnings,
+        restrict_vocab=restrict_vocab,
+        n_keys=space.n_keys,
+    )
+    if not gold and not empty_ok:
+        raise ValueError(f"{pairs.name}: no usable word pairs; {score.unscored_reason}")
+    if len(gold) < 2:
+        return score
+
+    # Constant input makes scipy warn; unscored_reason tells the user instead.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.ConstantInputWarning)
+        spearman = stats.spearmanr(gold, model)
+        pearson = stats.pearsonr(gold, model)
+    return dataclasses.replace(
+        score,
+        pearson=(float(pearson[0]), float(pearson[1])),
+        spearman=(float(spearman[0]), float(spearman[1])),
     )

@@ -2,8 +2,8 @@
 
 :func:`load_corpus` turns a text file (or gensim's Lee corpus) into tokenised
 sentences; :func:`train` runs Word2Vec or FastText with a snapshot of chosen
-words' neighbours after every epoch; :func:`watch_positions` places those
-snapshots in one projection that stays fixed across epochs.
+words' neighbours after every epoch. The snapshots are read by the functions of
+:mod:`embspace.train_watch`, re-exported here.
 """
 
 from __future__ import annotations
@@ -20,8 +20,32 @@ from typing import Any
 import numpy as np
 
 from embspace.files import read_capped
-from embspace.projection_pca import fit_pca
 from embspace.space import Space
+from embspace.train_watch import (
+    UNSEPARATED_COSINE,
+    neighbor_table,
+    separation_hint,
+    unseparated,
+    watch_positions,
+)
+
+__all__ = [
+    "DEFAULTS",
+    "UNSEPARATED_COSINE",
+    "Snapshot",
+    "StopTraining",
+    "TrainResult",
+    "TrainingJob",
+    "default_title",
+    "lee_path",
+    "load_corpus",
+    "neighbor_table",
+    "save_result",
+    "separation_hint",
+    "train",
+    "unseparated",
+    "watch_positions",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +55,20 @@ MAX_CORPUS_BYTES = 100 * 2**20
 MAX_TOKEN_LENGTH = 30
 LONG_LINE = 300
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+# Defaults of :func:`train` and of the Train page. On the Lee corpus (58k tokens)
+# 5 epochs leave every vector close to the shared frequent-word direction: all
+# cosines are about 0.999 and the neighbours are stopwords. 30 epochs (about a
+# second) give neighbours such as police: officials, gunmen, headquarters;
+# min_count=5 drops words seen too rarely to learn.
+DEFAULTS = {
+    "vector_size": 50,
+    "window": 5,
+    "min_count": 5,
+    "epochs": 30,
+    "negative": 5,
+    "seed": 42,
+}
 
 CorpusSource = str | os.PathLike | bytes | None
 
@@ -215,12 +253,12 @@ def train(
     *,
     model: str = "word2vec",
     sg: int = 0,
-    vector_size: int = 50,
-    window: int = 5,
-    min_count: int = 2,
-    epochs: int = 5,
-    negative: int = 5,
-    seed: int = 42,
+    vector_size: int = DEFAULTS["vector_size"],
+    window: int = DEFAULTS["window"],
+    min_count: int = DEFAULTS["min_count"],
+    epochs: int = DEFAULTS["epochs"],
+    negative: int = DEFAULTS["negative"],
+    seed: int = DEFAULTS["seed"],
     workers: int = 1,
     on_epoch: Callable[[int, int, Snapshot], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
@@ -238,8 +276,8 @@ def train(
     sg : {0, 1}
         0 for CBOW, 1 for skip-gram.
     vector_size, window, min_count, epochs, negative, seed, workers : int
-        gensim's parameters of the same names. With ``workers=1`` and the same
-        seed two runs give identical vectors.
+        gensim's parameters of the same names (defaults: :data:`DEFAULTS`).
+        With ``workers=1`` and the same seed two runs give identical vectors.
     on_epoch : callable, optional
         Called as ``on_epoch(epoch, n_epochs, snapshot)`` after each epoch.
     should_stop : callable, optional
@@ -360,83 +398,21 @@ class _Watcher:
         return Snapshot(self.epoch, neighbors, vectors)
 
 
-# -- watching learning -----------------------------------------------------------
+# -- keeping the vectors --------------------------------------------------------
 
 
-def watch_positions(snapshots: Sequence[Snapshot], *, n_components: int = 2):
-    """Positions of watched keys and neighbours in one projection for all epochs.
+def default_title(corpus: str | None) -> str:
+    """Dataset title for vectors trained on ``corpus``: ``trained-<file stem>``.
 
-    PCA is fitted once, on the last snapshot's vectors, and every snapshot is
-    transformed with it, so that movement between epochs is real movement.
-
-    Parameters
-    ----------
-    snapshots : sequence of Snapshot
-        From :attr:`TrainResult.snapshots`.
-    n_components : int
-        2 or 3.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per epoch and key: ``epoch``, ``key``, ``watched`` (the
-        watched key it belongs to, or itself), ``role`` (``watched`` or
-        ``neighbor``) and ``x``, ``y`` (and ``z``).
+    ``None`` or ``"lee"`` give ``trained-lee``; ``"my notes.txt.gz"`` gives
+    ``trained-my notes``.
     """
-    import pandas as pd
-
-    if n_components not in (2, 3):
-        raise ValueError(f"n_components={n_components} must be 2 or 3")
-    if not snapshots or not snapshots[-1].vectors:
-        raise ValueError("no snapshot has a watched key in the vocabulary")
-
-    final = snapshots[-1]
-    keys = list(final.vectors)
-    n_fit = min(n_components, len(keys), len(final.vectors[keys[0]]))
-    pca = fit_pca(np.stack([final.vectors[k] for k in keys]), n_fit)
-
-    axes = ["x", "y", "z"][:n_components]
-    records = []
-    for snapshot in snapshots:
-        owner = _owners(snapshot)
-        names = list(snapshot.vectors)
-        coords = pca.transform(np.stack([snapshot.vectors[k] for k in names]))
-        for name, point in zip(names, coords):
-            row = {"epoch": snapshot.epoch, "key": name, "watched": owner[name]}
-            row["role"] = "watched" if name in snapshot.neighbors else "neighbor"
-            padded = list(point) + [0.0] * (n_components - len(point))
-            row.update(zip(axes, map(float, padded)))
-            records.append(row)
-    return pd.DataFrame.from_records(records)
-
-
-def _owners(snapshot: Snapshot) -> dict[str, str]:
-    owner = {}
-    for key, found in snapshot.neighbors.items():
-        owner[key] = key
-        for other, _ in found:
-            owner.setdefault(other, key)
-    return owner
-
-
-def neighbor_table(snapshots: Sequence[Snapshot], key: str):
-    """Neighbours of one watched key, one column per epoch (for side by side).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows are ranks 1..topn; columns ``epoch 1``, ``epoch 2``, ...
-    """
-    import pandas as pd
-
-    columns = {}
-    for snapshot in snapshots:
-        found = snapshot.neighbors.get(key)
-        if found is not None:
-            columns[f"epoch {snapshot.epoch}"] = [f"{k} ({s:.2f})" for k, s in found]
-    frame = pd.DataFrame(columns)
-    frame.index = pd.RangeIndex(1, len(frame) + 1, name="rank")
-    return frame
+    if corpus in (None, LEE, "lee_background.cor"):
+        return "trained-lee"
+    name = Path(str(corpus)).name
+    for suffix in (".gz", ".txt", ".cor"):
+        name = name.removesuffix(suffix)
+    return f"trained-{name or 'corpus'}"
 
 
 def save_result(result: TrainResult, *, title: str, source: object = None) -> str:
@@ -475,7 +451,7 @@ class TrainingJob:
     """
 
     def __init__(self, sentences: Sequence[Sequence[str]], **params: Any) -> None:
-        self.n_epochs = int(params.get("epochs", 5))
+        self.n_epochs = int(params.get("epochs", DEFAULTS["epochs"]))
         self.epoch = 0
         self.snapshots: list[Snapshot] = []
         self.result: TrainResult | None = None

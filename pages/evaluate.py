@@ -16,6 +16,7 @@ from pages.common import current_dataset_id, get_space, guarded
 logger = logging.getLogger(__name__)
 
 MAX_FAILED_ROWS = 2000
+NOT_AVAILABLE = "—"
 
 
 @st.cache_data(max_entries=16, show_spinner="Answering analogy questions…")
@@ -34,7 +35,7 @@ def _pairs(
 ) -> evaluate.PairScore:
     space = get_space(dataset_id)
     return evaluate.evaluate_word_pairs(
-        space, data, name=name, restrict_vocab=restrict_vocab
+        space, data, name=name, restrict_vocab=restrict_vocab, empty_ok=True
     )
 
 
@@ -72,7 +73,8 @@ def _section_chart(score: evaluate.AnalogyScore) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=[s.name for s in rows],
-            y=[s.accuracy for s in rows],
+            # No bar, rather than a bar at 0%, for a section without questions.
+            y=[s.accuracy if s.correct + s.incorrect else None for s in rows],
             text=[f"{s.correct}/{s.correct + s.incorrect}" for s in rows],
             hovertemplate="%{x}: %{y:.1%} (%{text})<extra></extra>",
         )
@@ -114,10 +116,18 @@ def _show_analogies(score: evaluate.AnalogyScore, dataset_id: str) -> None:
     st.subheader(f"Analogies: {score.name}")
     for warning in score.warnings:
         st.warning(warning)
+    reason = score.unscored_reason
     first, second, third = st.columns(3)
-    first.metric("Accuracy", f"{score.accuracy:.2%}")
-    second.metric("Correct", f"{score.correct:,} of {score.answered:,}")
+    if reason is None:
+        first.metric("Accuracy", f"{score.accuracy:.2%}")
+        second.metric("Correct", f"{score.correct:,} of {score.answered:,}")
+    else:
+        first.metric("Accuracy", NOT_AVAILABLE)
+        second.metric("Correct", NOT_AVAILABLE)
     third.metric("Questions with unknown words", f"{score.oov_ratio:.1f}%")
+    if reason is not None:
+        st.info(f"Accuracy not available: {reason}.")
+        return
     st.plotly_chart(_section_chart(score), key="eval_sections")
 
     failed = score.failed
@@ -167,7 +177,16 @@ def _show_pairs(scores: list[evaluate.PairScore]) -> None:
             "unknown (%)": [s.oov_ratio for s in scores],
         }
     )
-    st.dataframe(table, hide_index=True)
+    # NaN correlations (too few pairs) read as not available, not as blanks.
+    shown = table.style.format(
+        {"pearson r": "{:.4f}", "spearman rho": "{:.4f}", "unknown (%)": "{:.1f}"},
+        na_rep=NOT_AVAILABLE,
+    )
+    st.dataframe(shown, hide_index=True)
+    for score in scores:
+        if score.unscored_reason is not None:
+            reason = score.unscored_reason
+            st.info(f"Correlations on {score.name} not available: {reason}.")
 
 
 def _activate() -> None:

@@ -26,15 +26,17 @@ def _settings() -> dict:
     )
     cols = st.columns(6)
     names = ("vector_size", "window", "min_count", "epochs", "negative", "seed")
-    defaults = (50, 5, 2, 5, 5, 42)
     lows = (1, 1, 1, 1, 0, 0)
     params = {
         name: int(
             col.number_input(
-                name.replace("_", " "), min_value=low, value=default, key=f"t_{name}"
+                name.replace("_", " "),
+                min_value=low,
+                value=training.DEFAULTS[name],
+                key=f"t_{name}",
             )
         )
-        for col, name, default, low in zip(cols, names, defaults, lows)
+        for col, name, low in zip(cols, names, lows)
     }
     return {"model": model, "sg": int(sg == "skip-gram"), **params}
 
@@ -42,14 +44,23 @@ def _settings() -> dict:
 def _corpus():
     choice = st.radio("Corpus", [LEE_LABEL, UPLOAD_LABEL], key="train_corpus")
     if choice == LEE_LABEL:
-        st.session_state["train_corpus_label"] = "lee_background.cor"
+        _corpus_is("lee", "lee_background.cor")
         return _load_corpus(None, "lee")
     upload = st.file_uploader("Corpus file", type=["txt", "gz"], key="train_upload")
     if upload is None:
+        _corpus_is(None, None)
         st.info("Upload a text file: one sentence per line, or free text.")
         return None
-    st.session_state["train_corpus_label"] = upload.name
+    _corpus_is(upload.file_id, upload.name)
     return _load_corpus(upload.getvalue(), upload.name)
+
+
+def _corpus_is(corpus_id: str | None, label: str | None) -> None:
+    """Note the chosen corpus; another one makes the last "Saved as" stale."""
+    if st.session_state.get("train_corpus_id") != corpus_id:
+        st.session_state.pop("train_saved", None)
+    st.session_state["train_corpus_id"] = corpus_id
+    st.session_state["train_corpus_label"] = label
 
 
 @st.cache_data(max_entries=4, show_spinner="Reading the corpus…")
@@ -59,6 +70,9 @@ def _load_corpus(data: bytes | None, name: str) -> list[list[str]]:
 
 def _start(sentences, params: dict, watch: list[str]) -> None:
     job = training.TrainingJob(sentences, watch_keys=watch, **params)
+    st.session_state.pop("train_saved", None)
+    # The corpus of this run, for its title and source even if another is picked.
+    st.session_state["train_source"] = st.session_state.get("train_corpus_label")
     st.session_state["train_job"] = job.start()
     st.session_state["train_params"] = params
 
@@ -76,9 +90,11 @@ def _progress() -> None:
         st.rerun()
 
 
-def _save(job: training.TrainingJob, title: str) -> None:
+def _save(job: training.TrainingJob) -> None:
+    # The title as typed: a callback's args would hold the previous run's text.
+    source = st.session_state.get("train_source")
+    title = st.session_state.get("train_title") or training.default_title(source)
     try:
-        source = st.session_state.get("train_corpus_label")
         dataset_id = training.save_result(job.result, title=title, source=source)
     except (OSError, RuntimeError, ValueError) as error:
         st.session_state["train_saved"] = f"error: {error}"
@@ -118,6 +134,9 @@ def _results(job: training.TrainingJob) -> None:
     st.success(f"Training {verb}: {result.describe()}.")
     for note in result.notes:
         st.warning(note)
+    hint = training.separation_hint(result)
+    if hint is not None:
+        st.warning(hint)
 
     watched = list(result.snapshots[-1].neighbors) if result.snapshots else []
     if watched:
@@ -128,8 +147,15 @@ def _results(job: training.TrainingJob) -> None:
         st.plotly_chart(_watch_figure(result.snapshots), key="train_watch_chart")
 
     st.subheader("Keep the vectors")
-    title = st.text_input("Dataset title", value="trained-lee", key="train_title")
-    st.button("Save as dataset", key="train_save", on_click=_save, args=(job, title))
+    # A new run's title defaults from its corpus; then it is the user's to edit.
+    if st.session_state.get("_train_titled") is not job or (
+        "train_title" not in st.session_state
+    ):
+        st.session_state["_train_titled"] = job
+        source = st.session_state.get("train_source")
+        st.session_state["train_title"] = training.default_title(source)
+    st.text_input("Dataset title", key="train_title")
+    st.button("Save as dataset", key="train_save", on_click=_save, args=(job,))
     saved = st.session_state.get("train_saved")
     if saved and saved.startswith("error: "):
         st.error(saved[len("error: ") :])

@@ -344,8 +344,62 @@ def test_pairs_on_small_space_equal_gensim(tmp_path):
 
 def test_pairs_without_known_words_is_an_error(tmp_path):
     path = _write(tmp_path, "foo\tbar\t1\n", "p.tsv")
-    with pytest.raises(ValueError, match=r"p\.tsv: no usable word pairs"):
+    with pytest.raises(
+        ValueError,
+        match=r"p\.tsv: no usable word pairs; no pair could be scored, as the 1 "
+        r"pair has a word outside the vocabulary of 300 keys",
+    ):
         evaluate_word_pairs(_planted_space(), path)
+
+
+# -- nothing to score: undefined, not zero --------------------------------------
+
+
+def test_no_question_asked_says_why(tmp_path):
+    path = _write(tmp_path, ": royals\nman king woman queen\nx y z w\n")
+    restricted = evaluate_word_analogies(_planted_space(), path, restrict_vocab=3)
+    assert (restricted.answered, restricted.accuracy) == (0, 0.0)
+    assert restricted.unscored_reason == (
+        "no question could be asked, as all 2 questions have a word outside the "
+        "first 3 keys (restrict_vocab=3)"
+    )
+
+    small = Space(["man", "king", "woman"], np.eye(3, dtype=np.float32))
+    unknown = evaluate_word_analogies(small, path)
+    assert unknown.unscored_reason == (
+        "no question could be asked, as all 2 questions have a word outside the "
+        "vocabulary of 3 keys"
+    )
+    assert evaluate_word_analogies(_planted_space(), path).unscored_reason is None
+
+
+def test_pairs_without_known_words_can_be_empty(tmp_path):
+    path = _write(tmp_path, "foo\tbar\t1\nman\tking\t3\n", "p.tsv")
+    score = evaluate_word_pairs(_planted_space(), path, restrict_vocab=1, empty_ok=True)
+    assert (score.n_pairs, score.n_oov, score.oov_ratio) == (0, 2, 100.0)
+    assert np.isnan(score.spearman).all() and np.isnan(score.pearson).all()
+    assert score.unscored_reason == (
+        "no pair could be scored, as all 2 pairs have a word outside the first 1 key "
+        "(restrict_vocab=1)"
+    )
+
+
+def test_one_or_constant_pairs_give_nan_not_an_error(tmp_path):
+    space = _planted_space()
+    one = _write(tmp_path, "man\tking\t3\nfoo\tbar\t1\n", "one.tsv")
+    score = evaluate_word_pairs(space, one)
+    assert score.n_pairs == 1 and np.isnan(score.spearman[0])
+    assert score.unscored_reason == (
+        "only 1 pair could be scored (1 with a word outside the vocabulary of "
+        "300 keys); a correlation needs 2"
+    )
+
+    same = _write(tmp_path, "man\tking\t3\nwoman\tqueen\t3\n", "same.tsv")
+    score = evaluate_word_pairs(space, same)
+    assert score.n_pairs == 2 and np.isnan(score.spearman[0])
+    assert score.unscored_reason == (
+        "the similarities or the ratings of the 2 scored pairs are all equal"
+    )
 
 
 def test_restrict_vocab_is_checked(tmp_path):

@@ -7,6 +7,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -156,3 +158,88 @@ def test_cut_list_of_failed_questions_says_so_and_offers_all(page):
     )
     button = page.get("download_button")[0]
     assert button.proto.label == f"All {n_failed:,} failed questions (CSV)"
+
+
+# -- nothing to score -----------------------------------------------------------
+
+
+def _display_values(frame) -> pd.DataFrame:
+    """The table as shown: the Styler's formatted cells."""
+    data = frame.proto.arrow_data.styler.display_values
+    return pa.ipc.open_stream(data).read_all().to_pandas()
+
+
+def _infos(app: AppTest) -> list[str]:
+    return [info.value for info in app.info]
+
+
+def test_no_question_within_restrict_vocab_shows_no_accuracy(page):
+    page.number_input(key="eval_restrict").set_value(1)
+    page.button(key="eval_go").click().run()
+    assert not page.exception, [e.value for e in page.exception]
+
+    assert page.metric[0].value == "—"
+    assert page.metric[1].value == "—"
+    assert (
+        "Accuracy not available: no question could be asked, as all 19,544 "
+        "questions have a word outside the first 1 key (restrict_vocab=1)."
+        in _infos(page)
+    )
+    assert len(page.get("plotly_chart")) == 0
+    assert not page.error
+
+    table = page.dataframe[-1].value
+    assert list(table["pairs used"]) == [0, 0]
+    assert table["spearman rho"].isna().all()
+    shown = _display_values(page.dataframe[-1])
+    assert list(shown["spearman rho"]) == ["—", "—"]
+    assert list(shown["unknown (%)"]) == ["100.0", "100.0"]
+    for name in ("wordsim353.tsv", "simlex999.txt"):
+        assert any(
+            text.startswith(f"Correlations on {name} not available: no pair could")
+            and "outside the first 1 key (restrict_vocab=1)" in text
+            for text in _infos(page)
+        )
+
+
+@pytest.fixture()
+def three_keys() -> str:
+    rng = np.random.default_rng(5)
+    space = Space(["king", "queen", "man"], rng.standard_normal((3, 4)).astype("f4"))
+    return store.save(space, title="three.txt", source="test")
+
+
+def test_three_key_dataset_says_why_no_question_was_asked(three_keys):
+    app = AppTest.from_file(PAGE, default_timeout=300)
+    app.session_state["dataset_id"] = three_keys
+    app.run()
+    app.file_uploader(key="eval_analogies").upload("q.txt", QUESTIONS.encode())
+    app.file_uploader(key="eval_pairs").upload("p.tsv", PAIRS.encode())
+    app.button(key="eval_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+    assert app.metric[0].value == "—"
+    assert (
+        "Accuracy not available: no question could be asked, as all 6 questions "
+        "have a word outside the vocabulary of 3 keys." in _infos(app)
+    )
+    assert len(app.get("plotly_chart")) == 0
+    assert not app.error
+    assert (
+        "Correlations on p.tsv not available: only 1 pair could be scored (3 with "
+        "a word outside the vocabulary of 3 keys); a correlation needs 2."
+        in _infos(app)
+    )
+
+
+def test_empty_section_has_no_bar(page):
+    text = ": known\nking queen man woman\n: unknown\nqqqxx yyyzz king queen\n"
+    page.file_uploader(key="eval_analogies").upload("q.txt", text.encode())
+    page.button(key="eval_go").click().run()
+    assert not page.exception
+
+    spec = json.loads(page.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    assert bars["x"] == ["known", "unknown", "Total accuracy"]
+    assert bars["y"][1] is None
+    assert bars["text"][1] == "0/0"

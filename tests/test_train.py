@@ -72,7 +72,7 @@ def test_same_seed_gives_identical_vectors(lee):
 
 
 def test_vectors_equal_plain_gensim(lee):
-    ours = training.train(lee, epochs=2, sg=1, vector_size=20, seed=3)
+    ours = training.train(lee, epochs=2, sg=1, vector_size=20, seed=3, min_count=2)
     model = Word2Vec(lee, epochs=2, sg=1, vector_size=20, seed=3, workers=1,
                      min_count=2, window=5, negative=5)  # fmt: skip
     assert ours.keys == model.wv.index_to_key
@@ -201,3 +201,53 @@ def test_training_job_reports_errors(lee):
     assert job.wait(600)
     assert job.result is None
     assert job.error.startswith("min_count=100000 leaves no words")
+
+
+# -- defaults that learn something ---------------------------------------------
+
+WATCH = ["government", "police", "fire"]
+
+
+def test_defaults_give_related_neighbours_on_lee(lee):
+    from gensim.parsing.preprocessing import STOPWORDS
+
+    result = training.train(lee, watch_keys=WATCH)
+    assert result.epochs_done == training.DEFAULTS["epochs"]
+    last = result.snapshots[-1]
+    for key in WATCH:
+        found = last.neighbors[key]
+        assert not [k for k, _ in found if k in STOPWORDS], (key, found)
+        assert max(score for _, score in found) < 0.9, (key, found)
+    assert training.unseparated(last) == []
+    assert training.separation_hint(result) is None
+    assert "federal" in [k for k, _ in last.neighbors["government"]]
+
+
+def test_too_few_epochs_leave_vectors_unseparated(lee):
+    result = training.train(lee, epochs=5, min_count=2, watch_keys=WATCH)
+    last = result.snapshots[-1]
+    # Real cosines near 1, not a rounding of the table's "(1.00)".
+    scores = [score for found in last.neighbors.values() for _, score in found]
+    assert min(scores) > 0.99 and max(scores) < 1.0
+    assert training.unseparated(last) == WATCH
+    hint = training.separation_hint(result)
+    assert hint.startswith(
+        "The vectors have not separated yet: after epoch 5 every neighbour of "
+        "government, police, fire has cosine 0.99 or more"
+    )
+    assert "Train for more epochs (30 or more on the Lee corpus)" in hint
+
+
+@pytest.mark.parametrize(
+    ("corpus", "title"),
+    [
+        (None, "trained-lee"),
+        ("lee", "trained-lee"),
+        ("lee_background.cor", "trained-lee"),
+        ("my notes.txt.gz", "trained-my notes"),
+        ("/tmp/stories.txt", "trained-stories"),
+        (".txt", "trained-corpus"),
+    ],
+)
+def test_default_title_follows_the_corpus(corpus, title):
+    assert training.default_title(corpus) == title

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from embspace import store
+from embspace.train import DEFAULTS
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "train.py")
 
@@ -22,7 +23,8 @@ def page() -> AppTest:
 def test_renders_with_lee_corpus(page):
     assert not page.exception
     assert page.button(key="train_go") is not None
-    assert page.number_input(key="t_epochs").value == 5
+    assert page.number_input(key="t_epochs").value == 30
+    assert page.number_input(key="t_min_count").value == 5
 
 
 def test_training_on_lee_completes_and_saves(page):
@@ -85,3 +87,98 @@ def test_stop_button_ends_training_early(page):
     assert job.result.epochs_done < 200
     assert "Training stopped" in page.success[0].value
     assert page.button(key="train_go").proto.disabled is False
+
+
+# -- defaults that learn, and a hint when they do not ---------------------------
+
+
+def _train(app: AppTest) -> None:
+    app.button(key="train_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["train_job"].wait(600)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def _scores(table) -> list[float]:
+    return [float(cell.rsplit("(", 1)[1].rstrip(")")) for cell in table]
+
+
+def test_defaults_give_neighbours_that_are_not_all_one(page):
+    _train(page)
+    last = page.dataframe[0].value.columns[-1]
+    for frame in page.dataframe:
+        scores = _scores(frame.value[last])
+        assert max(scores) < 0.9, frame.value[last]
+    assert not page.warning
+    assert last == f"epoch {DEFAULTS['epochs']}"
+
+
+def test_too_few_epochs_say_train_longer(page):
+    page.number_input(key="t_epochs").set_value(3)
+    page.number_input(key="t_min_count").set_value(2)
+    _train(page)
+    hints = [w.value for w in page.warning]
+    assert any(
+        "The vectors have not separated yet: after epoch 3" in w
+        and "Train for more epochs" in w
+        for w in hints
+    ), hints
+    assert set(_scores(page.dataframe[0].value["epoch 3"])) == {1.0}
+
+
+# -- stale state ---------------------------------------------------------------
+
+CORPUS = (
+    "the cat sat on the mat and the dog lay by the door\n"
+    "a dog and a cat ran to the door of the house\n"
+) * 20
+
+
+def _infos(app: AppTest) -> list[str]:
+    return [info.value for info in app.info]
+
+
+def _saved(app: AppTest) -> list[str]:
+    return [text for text in _infos(app) if text.startswith("Saved as")]
+
+
+def test_saved_message_goes_with_a_new_corpus_or_run(page):
+    page.number_input(key="t_epochs").set_value(1)
+    _train(page)
+    assert page.text_input(key="train_title").value == "trained-lee"
+    page.button(key="train_save").click().run()
+    assert len(_saved(page)) == 1
+
+    # A new run on the same corpus: the old message goes.
+    _train(page)
+    assert _saved(page) == []
+    page.button(key="train_save").click().run()
+    assert len(_saved(page)) == 1
+
+    # Another corpus: the message goes, and the next title follows its file.
+    page.radio(key="train_corpus").set_value(page.radio(key="train_corpus").options[1])
+    page.run()
+    page.file_uploader(key="train_upload").upload("pets corpus.txt", CORPUS.encode())
+    page.run()
+    assert not page.exception
+    assert _saved(page) == []
+    _train(page)
+    assert page.text_input(key="train_title").value == "trained-pets corpus"
+    page.button(key="train_save").click().run()
+    dataset_id = page.session_state["dataset_id"]
+    meta = store.describe(dataset_id)
+    assert meta["title"] == "trained-pets corpus"
+    assert meta["source"].endswith("corpus pets corpus.txt")
+
+
+def test_save_uses_the_title_typed_in_the_same_run(page):
+    page.number_input(key="t_epochs").set_value(1)
+    page.number_input(key="t_seed").set_value(11)  # vectors no other test stores
+    _train(page)
+    page.text_input(key="train_title").input("my lee vectors")
+    page.button(key="train_save").click().run()
+    assert not page.exception
+    dataset_id = page.session_state["dataset_id"]
+    assert store.describe(dataset_id)["title"] == "my lee vectors"
+    assert page.text_input(key="train_title").value == "my lee vectors"
