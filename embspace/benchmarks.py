@@ -26,13 +26,22 @@ Source = str | os.PathLike | bytes
 
 
 def default_paths() -> dict[str, Path]:
-    """The three benchmark files that gensim ships, by short name."""
-    from gensim.test.utils import datapath
+    """The three benchmark files that gensim ships, by short name.
 
+    They lie in gensim's ``test/test_data`` folder (what
+    ``gensim.test.utils.datapath`` names); the folder is found without
+    importing gensim, which takes seconds.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("gensim is not installed: it ships the benchmarks")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data"
     return {
-        "analogies": Path(datapath("questions-words.txt")),
-        "wordsim353": Path(datapath("wordsim353.tsv")),
-        "simlex999": Path(datapath("simlex999.txt")),
+        "analogies": folder / "questions-words.txt",
+        "wordsim353": folder / "wordsim353.tsv",
+        "simlex999": folder / "simlex999.txt",
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -424,3 +425,22 @@ def test_evaluate_all_report(tmp_path):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(ValueError, match=r"benchmark file '.*nope\.txt' is not a file"):
         read_analogies(tmp_path / "nope.txt")
+
+
+def test_default_paths_are_gensims_test_data_found_without_importing_gensim():
+    import subprocess
+    import sys
+
+    from gensim.test.utils import datapath
+
+    assert default_paths() == {
+        "analogies": Path(datapath("questions-words.txt")),
+        "wordsim353": Path(datapath("wordsim353.tsv")),
+        "simlex999": Path(datapath("simlex999.txt")),
+    }
+    script = (
+        "import sys; from embspace.benchmarks import default_paths; "
+        "default_paths(); print('gensim' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
