@@ -87,6 +87,7 @@ def save(result_or_space, *, title: str, source: str) -> str:
     keys = [str(k) for k in result_or_space.keys]
     vectors = np.ascontiguousarray(result_or_space.vectors, dtype=np.float32)
     metadata = getattr(result_or_space, "metadata", None)
+    ordered = bool(getattr(result_or_space, "frequency_ordered", False))
     new_id = dataset_id(keys, vectors, metadata)
 
     final = _folder(new_id)
@@ -98,7 +99,8 @@ def save(result_or_space, *, title: str, source: str) -> str:
     root = config.subdir(STORE_DIR)
     temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
-        _write(temporary, keys, vectors, metadata, title=title, source=source)
+        described = {"title": title, "source": source, "frequency_ordered": ordered}
+        _write(temporary, keys, vectors, metadata, **described)
         os.replace(temporary, final)
     except OSError:
         shutil.rmtree(temporary, ignore_errors=True)
@@ -108,7 +110,16 @@ def save(result_or_space, *, title: str, source: str) -> str:
     return new_id
 
 
-def _write(folder: Path, keys, vectors, metadata, *, title: str, source: str) -> None:
+def _write(
+    folder: Path,
+    keys,
+    vectors,
+    metadata,
+    *,
+    title: str,
+    source: str,
+    frequency_ordered: bool,
+) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -131,6 +142,8 @@ def _write(folder: Path, keys, vectors, metadata, *, title: str, source: str) ->
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "fingerprint": fingerprint_arrays(keys, vectors),
         "has_metadata": metadata is not None,
+        # Rows in frequency order: a map takes the first keys, not a sample.
+        "frequency_ordered": frequency_ordered,
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1))
 
@@ -192,6 +205,7 @@ def load(dataset_id: str) -> Space:
         name=display_name(meta, dataset_id),
         metadata=metadata,
         fingerprint=meta.get("fingerprint"),
+        frequency_ordered=bool(meta.get("frequency_ordered", False)),
     )
 
 

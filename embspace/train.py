@@ -219,7 +219,14 @@ class TrainResult:
 
     def to_space(self, name: str = "trained") -> Space:
         """The trained vectors as a read-only :class:`Space`."""
-        return Space(self.keys, self.vectors, name=name, notes=list(self.notes))
+        # gensim sorts its vocabulary by descending count (sorted_vocab=1).
+        return Space(
+            self.keys,
+            self.vectors,
+            name=name,
+            notes=list(self.notes),
+            frequency_ordered=True,
+        )
 
     def describe(self) -> str:
         """One line: model, size and epochs, for dataset descriptions."""

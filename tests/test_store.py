@@ -24,6 +24,18 @@ def test_save_then_load_round_trips(b09):
     assert not space.vectors.flags.writeable
 
 
+def test_frequency_order_is_kept_for_trained_spaces_only(b09):
+    from embspace.space import Space
+
+    vectors = np.random.default_rng(4).normal(size=(5, 3)).astype(np.float32)
+    ordered = Space(list("vwxyz"), vectors, frequency_ordered=True)
+
+    assert store.load(store.save(ordered, title="t", source="train")).frequency_ordered
+    assert not store.load(
+        store.save(b09, title="B09", source="upload")
+    ).frequency_ordered
+
+
 def _random(seed: int) -> formats.LoadResult:
     vectors = np.random.default_rng(seed).normal(size=(4, 3)).astype(np.float32)
     return formats.LoadResult(list("abcd"), vectors, None, "npy", [])

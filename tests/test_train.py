@@ -251,3 +251,14 @@ def test_too_few_epochs_leave_vectors_unseparated(lee):
 )
 def test_default_title_follows_the_corpus(corpus, title):
     assert training.default_title(corpus) == title
+
+
+def test_trained_space_is_in_frequency_order(lee):
+    from collections import Counter
+
+    result = training.train(lee, epochs=1)
+
+    counts = Counter(token for sentence in lee for token in sentence)
+    ranked = [counts[key] for key in result.keys]
+    assert ranked == sorted(ranked, reverse=True)
+    assert result.to_space("lee").frequency_ordered
