@@ -343,6 +343,65 @@ def test_pandas_column_numbers_are_a_header_not_a_vector(tmp_path, name, write):
     assert result.warnings[0].startswith(f"{name} line 1: taken as a header")
 
 
+def test_an_empty_cell_is_a_missing_number_not_a_text_column(tmp_path):
+    vectors = np.random.default_rng(4).normal(size=(20, 4))
+    frame = pd.DataFrame(vectors, index=[f"w{i}" for i in range(20)])
+    frame.index.name = "word"
+    frame.iloc[3, 1] = np.nan
+    frame.iloc[7, :] = np.nan
+    frame.to_csv(tmp_path / "gaps.csv")  # pandas writes NaN as an empty cell
+
+    result = formats.read(tmp_path / "gaps.csv")
+
+    assert result.vectors.shape == (20, 4)
+    assert np.isnan(result.vectors[3, 1]) and np.isnan(result.vectors[7]).all()
+    assert result.warnings[-1].startswith(
+        "gaps.csv: 2 rows with NaN or infinite values (line 5 'w3', line 9 'w7')"
+    )
+
+
+def test_pandas_row_index_column_is_metadata_not_a_dimension(tmp_path):
+    vectors = np.random.default_rng(5).normal(size=(30, 8)).astype(np.float32)
+    frame = pd.DataFrame(vectors, columns=[f"d{i}" for i in range(8)])
+    frame.insert(0, "word", [f"w{i}" for i in range(30)])
+    frame.to_csv(tmp_path / "indexed.csv")  # ",word,d0,...": 0, 1, 2 first
+
+    result = formats.read(tmp_path / "indexed.csv")
+
+    np.testing.assert_array_equal(result.vectors, vectors)
+    assert result.keys == list(frame["word"])
+    assert result.warnings == [
+        "indexed.csv: column 1 (unnamed: 0, 1, ..., 29) numbers the rows, so it is "
+        "kept as metadata, not used as a dimension"
+    ]
+
+
+def test_a_column_counting_rows_with_a_name_stays_a_dimension(tmp_path):
+    path = _write(tmp_path, "count.csv", b"word,n,x\na,0,0.5\nb,1,0.25\nc,2,0.1\n")
+
+    result = formats.read(path)
+
+    assert result.vectors.shape == (3, 2)
+    assert not result.warnings
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_semicolon_separated_files_say_what_to_change(tmp_path, decimal):
+    frame = pd.DataFrame(np.ones((3, 2)), index=list("abc"))
+    frame.to_csv(tmp_path / "semi.csv", sep=";", decimal=decimal)
+
+    with pytest.raises(
+        FormatError, match=r"^semi.csv line 1: fields are separated by ';'"
+    ):
+        formats.read(tmp_path / "semi.csv")
+
+
+def test_a_key_with_a_semicolon_in_a_csv_is_kept(tmp_path):
+    path = _write(tmp_path, "keys.csv", b"a;b,1.0,2.0\nc,3.0,4.0\n")
+
+    assert formats.read(path).keys == ["a;b", "c"]
+
+
 def test_rows_of_numbers_counting_up_are_data_below_a_numbered_header(tmp_path):
     path = _write(tmp_path, "counts.csv", b"0,1,2,3\n0,1,2,3\n3,4,5,6\n")
 

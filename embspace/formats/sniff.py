@@ -185,8 +185,15 @@ def _text_format(text: bytes, lines: list[bytes], name: str) -> str:
         return "tsv"
     if _is_text_record(first, None):
         return "glove"
-    if b"," in first:
+    semicolons = first.count(b";") > first.count(b",")
+    if b"," in first and not semicolons:
         return "csv"
+    if semicolons:
+        raise FormatError(
+            f"{name} line 1: fields are separated by ';' (as spreadsheets in many "
+            "locales save CSV); save the file with ',' or tabs between fields and "
+            "'.' as the decimal point"
+        )
     raise FormatError(
         f"{name} line 1: not a vectors file; expected 'key number number ...', a "
         "'count dim' header, TSV or CSV"

@@ -23,6 +23,7 @@ from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
+ROW_INDEX_NAMES = ("", "index", "Unnamed: 0", "level_0")
 LABEL_NAMES = ("label", "labels", "key", "keys", "word", "words", "token", "name")
 
 
@@ -161,7 +162,9 @@ def _read_arrow(data, delimiter, quote, first_rows, name, numbers) -> pa.Table:
             column_names=_unique(header), skip_rows=1, block_size=16 << 20
         )
     parse = pcsv.ParseOptions(delimiter=delimiter, quote_char=quote)
-    convert = pcsv.ConvertOptions(null_values=[], strings_can_be_null=False)
+    # An empty cell (pandas writes NaN so) is a missing number, not text that
+    # would turn its whole column into metadata; text columns keep "".
+    convert = pcsv.ConvertOptions(null_values=[""], strings_can_be_null=False)
     try:
         return pcsv.read_csv(pa.py_buffer(data), read, parse, convert)
     except pa.ArrowInvalid as error:
@@ -215,6 +218,7 @@ def _from_table(table: pa.Table, name, rows, has_header, label_column) -> Parsed
     """Split a table into keys, vectors and metadata."""
     names = [str(n) for n in table.column_names]
     label_index = _label_index(table, names, has_header, label_column, name)
+    warnings: list[str] = []
 
     # Step 1: the vectors, from a list column or from the numeric columns.
     lists = [i for i, t in enumerate(table.schema.types) if _is_list(t)]
@@ -224,6 +228,15 @@ def _from_table(table: pa.Table, name, rows, has_header, label_column) -> Parsed
     else:
         used = {i for i, t in enumerate(table.schema.types) if _is_numeric(t)}
         used.discard(label_index)
+        index = _row_index_column(table, names, used, label_index)
+        if index is not None:
+            used.discard(index)
+            first = int(table.column(index)[0].as_py())
+            run = f"{first}, {first + 1}, ..., {first + table.num_rows - 1}"
+            warnings.append(
+                f"{name}: column {index + 1} ({names[index] or 'unnamed'}: {run}) "
+                "numbers the rows, so it is kept as metadata, not used as a dimension"
+            )
         _check_text_columns(table, names, used, label_index, has_header, name, rows)
         if not used:
             raise FormatError(f"{name}: no numeric columns to use as vectors")
@@ -243,7 +256,27 @@ def _from_table(table: pa.Table, name, rows, has_header, label_column) -> Parsed
     rest = [i for i in range(len(names)) if i not in used]
     metadata = table.select(rest).to_pandas() if rest else None
     logger.info("read %s: %d x %d", name, *vectors.shape)
-    return Parsed(keys, vectors, rows, [], metadata)
+    return Parsed(keys, vectors, rows, warnings, metadata)
+
+
+def _row_index_column(table, names, used, label_index) -> int | None:
+    """An unnamed integer column 0, 1, 2, ... beside a label column.
+
+    ``df.reset_index().to_csv()`` writes pandas' index so, as the first
+    column; taken as a dimension it would dominate the neighbours and maps.
+    """
+    if label_index is None or table.num_rows < 2:
+        return None
+    for i in sorted(used):
+        if names[i].strip() not in ROW_INDEX_NAMES:
+            continue
+        if not pa.types.is_integer(table.schema.types[i]):
+            continue
+        values = table.column(i).to_numpy(zero_copy_only=False)
+        first = values[0]
+        if first in (0, 1) and np.array_equal(values, np.arange(len(values)) + first):
+            return i
+    return None
 
 
 def _is_numeric(kind: pa.DataType) -> bool:
@@ -308,8 +341,8 @@ def _stack(columns: list[pa.ChunkedArray]) -> np.ndarray:
     n_rows = len(columns[0])
     vectors = np.empty((n_rows, len(columns)), np.float32)
     for j, column in enumerate(columns):
-        values = pc.cast(column, pa.float64()).to_numpy()
-        vectors[:, j] = values
+        values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        vectors[:, j] = values  # a missing number is NaN, flagged by the checks
     return vectors
 
 
