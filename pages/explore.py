@@ -8,6 +8,7 @@ projected on its own ("isolate").
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -18,6 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from embspace import figures, projection, queries, selection, share
 from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
+from embspace.wording import counted
 from pages import explore_files, explore_map, link
 from pages.common import (
     METHOD_LABELS,
@@ -85,8 +87,8 @@ def _query_controls() -> None:
 
 def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
     if space.n_keys <= SMALL_SPACE:
-        keys = "key" if space.n_keys == 1 else "keys"
-        column.caption(f"The map shows all {space.n_keys:,} {keys}.")
+        shown = "the only key" if space.n_keys == 1 else f"all {space.n_keys:,} keys"
+        column.caption(f"The map shows {shown}.")
         return space.n_keys
 
     top = min(MAP_SIZE_MAX, space.n_keys)
@@ -246,21 +248,38 @@ def _search(space: Space) -> queries.QueryResult | None:
     if not text:
         st.info("Type a key to see its neighbours.")
         return None
+    notes = []
+    if text == DEFAULT_QUERY and space.n_keys and not _has(space, text):
+        # Opening a dataset without the default word is no one's mistake.
+        usable = np.flatnonzero(space.valid)
+        text = space.keys[int(usable[0]) if usable.size else 0]
+        notes.append(f"{space.name} has no '{DEFAULT_QUERY}': showing '{text}'")
     metric = st.session_state["metric"]
     blocked = queries.neighbours_blocker(space, metric)
     try:
         if blocked is not None:
-            return _blocked_result(space, text, metric, blocked)
-        return queries.neighbors(
-            space,
-            text,
-            topn=int(st.session_state["topn"]),
-            metric=metric,
-            restrict_vocab=st.session_state["restrict_vocab"],
-        )
+            result = _blocked_result(space, text, metric, blocked)
+        else:
+            result = queries.neighbors(
+                space,
+                text,
+                topn=int(st.session_state["topn"]),
+                metric=metric,
+                restrict_vocab=st.session_state["restrict_vocab"],
+            )
     except UnknownKeyError as error:
         suggestion_buttons(error, target="query", key="suggest")
         return None
+    return replace(result, notes=(*notes, *result.notes))
+
+
+def _has(space: Space, text: str) -> bool:
+    """Whether ``text`` names a key, as typed or in another case."""
+    try:
+        space.resolve(text)
+    except UnknownKeyError:
+        return False
+    return True
 
 
 def _blocked_result(
@@ -329,7 +348,7 @@ def _table(result: queries.QueryResult, in_map: list[bool]) -> pd.DataFrame:
         },
         width="stretch",
     )
-    st.caption("Click a row to make that key the query.")
+    st.caption("Tick a row's box to make that key the query.")
     keys = ", ".join(plain(key) for key in result.keys)
     st.markdown(f"**Nearest to {plain(result.query)}:** {keys}")
     return table
@@ -387,7 +406,8 @@ def body() -> None:
 
     space = current_space()
     about.caption(
-        f"{space.name}: {space.n_keys:,} keys × {space.n_dims} dimensions. "
+        f"{space.name}: {counted(space.n_keys, 'key')} × "
+        f"{counted(space.n_dims, 'dimension')}. "
         "Type a key; its nearest neighbours light up in the map."
     )
     explore_map.forget_unknown_selection(space)

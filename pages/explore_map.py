@@ -210,9 +210,15 @@ def _matches(
     except ValueError as error:
         st.warning(plain(str(error)))
         return []
+    if not found.positions and not any(notes):
+        notes.append(f"no key of the map {_search_verb(state)} {state.search!r}")
     for note in filter(None, notes):
         st.caption(plain(f"Search: {note}."))
     return list(found.positions)
+
+
+def _search_verb(state: ViewState) -> str:
+    return "matches" if state.regex else "contains"
 
 
 def _matches_outside(

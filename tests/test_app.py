@@ -590,3 +590,22 @@ def test_explore_warns_before_a_large_tsne_map_and_its_fit_can_be_cancelled():
 
     at = _app(limit="20000")
     assert "may take many minutes" not in _plain_texts(at)  # PCA is quick
+
+
+def test_explore_says_when_the_search_matches_nothing():
+    at = _app()
+
+    at.text_input(key="search").set_value("zzzzqq").run()
+
+    assert "Search: no key of the map contains 'zzzzqq'." in _plain_texts(at)
+    assert at.button(key="select_matches").label == "Select the 0 matches"
+
+
+def test_explore_on_data_without_king_shows_its_first_usable_key(case_dataset):
+    dataset = case_dataset("B23_two_dims.tsv")  # its row 0 is a zero vector
+
+    at = _case_app(dataset)
+
+    assert not at.error
+    assert [i.value for i in at.info][0] == f"{dataset} has no 'king': showing '1'"
+    assert _table_keys(at)  # the neighbours of '1'
