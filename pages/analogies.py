@@ -268,7 +268,7 @@ def _plane_drawing(
     a, b, c, answer = keys
     st.caption(
         f"The plane through {a} spanned by {b} − {a} and {c} − {a} (unit "
-        f"vectors, as both methods use them); grey: the first {MAP_ROWS:,} keys "
+        f"vectors, as both methods use them); grey: {_grey_keys(space)} "
         f"projected onto it. The arrows {a} → {b} and {c} → b − a + c are "
         f"parallel by construction. {answer}, the answer, lies "
         f"{params['answer_distance']:.2f} from b − a + c in all "
@@ -282,6 +282,14 @@ def _plane_drawing(
     )
     for note in plane.notes:
         st.caption(note)
+
+
+def _grey_keys(space: Space) -> str:
+    """Which keys the grey background shows."""
+    if space.n_keys <= MAP_ROWS:
+        return f"all {space.n_keys:,} keys"
+    kind = "first" if space.frequency_ordered else "evenly sampled"
+    return f"the {kind} {MAP_ROWS:,} keys"
 
 
 def _pca_drawing(space: Space, keys: list[str], n_components: int) -> None:
@@ -312,7 +320,7 @@ def _pca_drawing(space: Space, keys: list[str], n_components: int) -> None:
         )
     )
     st.caption(
-        f"PCA of the first {MAP_ROWS:,} keys and the four words. If the analogy "
+        f"PCA of {_grey_keys(space)} and the four words. If the analogy "
         f"holds, the arrows {a} → {b} and {c} → {answer} are roughly parallel "
         "and of equal length; the projection can bend them."
     )

@@ -145,3 +145,22 @@ def test_an_unsupported_operator_in_an_expression_is_named(text, operator):
         f"expression {text!r} uses {operator!r}: only + and - between keys are "
         "supported, as in 'king - man + woman'"
     ]
+
+
+def test_the_plane_caption_says_which_keys_are_grey():
+    at = _open()
+
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "grey: the first 2,000 keys projected onto it" in captions
+
+
+def test_grey_keys_of_small_or_unordered_data_are_named_as_they_are():
+    import numpy as np
+
+    from embspace.space import Space
+    from pages.analogies import _grey_keys
+
+    small = Space([f"k{i}" for i in range(30)], np.eye(30, dtype=np.float32))
+    big = Space([f"k{i}" for i in range(3000)], np.ones((3000, 2), np.float32))
+    assert _grey_keys(small) == "all 30 keys"
+    assert _grey_keys(big) == "the evenly sampled 2,000 keys"
