@@ -20,6 +20,7 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 65_536
+NO_VARIANCE = 1e-12  # an axis's share of the variance below which it has none
 
 __all__ = ["PCAFit", "fit_pca"]
 
@@ -81,7 +82,10 @@ def fit_pca(matrix: np.ndarray, n_components: int) -> PCAFit:
     variance = np.clip(eigenvalues[order], 0.0, None)
     ratio = variance / total if total > 0 else np.zeros_like(variance)
     logger.debug("PCA of %d x %d: ratios %s", *matrix.shape, np.round(ratio, 4))
-    return PCAFit(mean, components, ratio, _transform(matrix, mean, components))
+    coords = _transform(matrix, mean, components)
+    # An axis without variance (2 points have 1) holds rounding noise only.
+    coords[:, variance <= total * NO_VARIANCE] = 0.0
+    return PCAFit(mean, components, ratio, coords)
 
 
 def _scatter(matrix: np.ndarray, mean: np.ndarray) -> np.ndarray:

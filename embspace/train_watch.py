@@ -146,11 +146,10 @@ def separation_hint(result: TrainResult) -> str | None:
     keys = unseparated(last)
     if not keys:
         return None
-    from embspace.train import DEFAULTS  # here: embspace.train imports this module
-
     return (
         f"The vectors have not separated yet: after epoch {last.epoch} every "
         f"neighbour of {', '.join(keys)} has cosine {UNSEPARATED_COSINE} or more, "
         "so the neighbours are mostly frequent words. Train for more epochs "
-        f"({DEFAULTS['epochs']} or more on the Lee corpus) or on a larger corpus."
+        f"than {last.epoch}, or on a larger corpus (a few thousand sentences "
+        "at least)."
     )

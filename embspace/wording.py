@@ -38,3 +38,16 @@ def show(value: Any, width: int = 40) -> str:
         size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
         text = text[: width - 3] + "..." + size
     return text
+
+
+def percent(value: float) -> str:
+    """A share in percent with one decimal, more where rounding would mislead.
+
+    ``percent(99.97) == "99.97%"``, not ``"100.0%"``, and ``percent(0.003)
+    == "0.003%"``: only exactly 0 and 100 read as 0 and 100.
+    """
+    for digits in (1, 2, 3):
+        text = f"{value:.{digits}f}"
+        if float(text) not in (0.0, 100.0) or value in (0.0, 100.0):
+            return f"{text}%"
+    return "<0.001%" if value < 50 else ">99.999%"

@@ -11,6 +11,7 @@ import streamlit as st
 
 from embspace import datasets, evaluate, export
 from embspace.benchmarks import default_paths
+from embspace.wording import percent
 from pages.common import current_dataset_id, get_space, guarded
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def _show_analogies(score: evaluate.AnalogyScore, dataset_id: str) -> None:
     else:
         first.metric("Accuracy", NOT_AVAILABLE)
         second.metric("Correct", NOT_AVAILABLE)
-    third.metric("Questions with unknown words", f"{score.oov_ratio:.1f}%")
+    third.metric("Questions with unknown words", percent(score.oov_ratio))
     if reason is not None:
         st.info(f"Accuracy not available: {reason}.")
         return

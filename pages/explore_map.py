@@ -428,7 +428,8 @@ def selection_panel(
             "search matches or the query's neighbours."
         )
 
-    neighbours = [*result.inputs[:1], *result.keys] if result is not None else []
+    found = result is not None and result.keys  # none when neighbours are disabled
+    neighbours = [*result.inputs[:1], *result.keys] if found else []
     with st.container(horizontal=True):
         st.button(
             f"Select the {counted(len(drawn.matches), 'match', 'matches')}",

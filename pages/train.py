@@ -118,9 +118,17 @@ def _watch_figure(snapshots):
         animation_frame="epoch",
         animation_group="key",
         title="Watched words and their neighbours (one PCA for all epochs)",
+        labels={"x": "PC1", "y": "PC2", "watched": "word", "role": "as"},
     )
     fig.update_traces(textposition="top center")
+    for trace in [*fig.data, *(t for frame in fig.frames for t in frame.data)]:
+        trace.name = _legend_name(trace.name)
     return fig
+
+
+def _legend_name(name: str) -> str:
+    """'police, neighbor' -> 'police, neighbours' (the app's spelling)."""
+    return name.replace("neighbor", "neighbours")
 
 
 def _results(job: training.TrainingJob) -> None:

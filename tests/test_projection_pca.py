@@ -39,3 +39,16 @@ def test_fit_pca_of_rows_without_variance_is_all_zero():
 def test_fit_pca_refuses_more_components_than_the_matrix_has(n_components):
     with pytest.raises(ValueError, match=rf"n_components={n_components} must be"):
         fit_pca(np.zeros((10, 3), dtype=np.float32), n_components)
+
+
+def test_an_axis_without_variance_is_exactly_zero_not_rounding_noise():
+    two = np.array([[0.1, 0.7, -0.3], [0.4, -0.2, 0.9]], dtype=np.float32)
+
+    fit = fit_pca(two, 2)
+
+    assert np.all(fit.coords[:, 1] == 0)
+    assert_allclose(
+        abs(fit.coords[0, 0] - fit.coords[1, 0]),
+        np.linalg.norm(two[0] - two[1]),
+        rtol=1e-6,
+    )
