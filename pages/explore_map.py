@@ -365,6 +365,11 @@ def _figure(space, shown, state, marks, *, n_fitted: int):
             color=color,
             symbol=symbol,
         )
+    # Marks under the labelled query and neighbours, whose labels stay readable.
+    on_top = ("neighbours", "query")
+    traces = list(drawn.figure.data)
+    below = [t for t in traces if t.name not in on_top]
+    drawn.figure.data = below + [t for t in traces if t.name in on_top]
     return drawn
 
 

@@ -609,3 +609,13 @@ def test_explore_on_data_without_king_shows_its_first_usable_key(case_dataset):
     assert not at.error
     assert [i.value for i in at.info][0] == f"{dataset} has no 'king': showing '1'"
     assert _table_keys(at)  # the neighbours of '1'
+
+
+def test_explore_draws_search_matches_under_the_labelled_keys():
+    at = _app()
+
+    at.text_input(key="search").set_value("ing").run()
+
+    names = [trace.get("name") for trace in _map_spec(at)["data"]]
+    assert names[0] == "keys" and names[-2:] == ["neighbours", "query"]
+    assert "matches" in names
