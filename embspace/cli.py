@@ -115,13 +115,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 # -- training and evaluation ----------------------------------------------------------
 
 
-def train_defaults() -> dict[str, int]:
-    """Training settings and their defaults, as the Train page has them."""
-    from embspace.train import DEFAULTS
-
-    return dict(DEFAULTS)
-
-
 def _cmd_train(args: argparse.Namespace) -> None:
     from embspace import store, train
 
@@ -178,8 +171,10 @@ def _add_training_commands(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--model", choices=MODELS, default="word2vec")
     parser.add_argument("--sg", action="store_true", help="skip-gram, not CBOW")
+    from embspace.train import DEFAULTS
+
     # The page's defaults: fewer epochs left the Lee corpus's vectors unseparated.
-    for name, value in train_defaults().items():
+    for name, value in DEFAULTS.items():
         flag = "--" + name.replace("_", "-")
         parser.add_argument(flag, type=int, default=value, help=f"default {value}")
     parser.add_argument("--json", action="store_true", help="print JSON")

@@ -100,9 +100,10 @@ def map_layout(
         layout["yaxis"] = {"title": {"text": titles[1]}, "zeroline": False}
         layout["margin"] = {"l": 60, "r": 10, "t": 30, "b": 50}
         if coords is not None and len(coords) and labelled is not None:
-            for axis, margin in ((0, LABEL_ROOM[0]), (1, LABEL_ROOM[1])):
-                span = _room(coords[:, axis], labelled[:, axis], margin)
-                layout["xaxis" if axis == 0 else "yaxis"]["range"] = span
+            for axis, (name, margin) in enumerate(zip(("xaxis", "yaxis"), LABEL_ROOM)):
+                layout[name]["range"] = _room(
+                    coords[:, axis], labelled[:, axis], margin
+                )
     figure.update_layout(**layout)
 
 

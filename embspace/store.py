@@ -99,8 +99,15 @@ def save(result_or_space, *, title: str, source: str) -> str:
     root = config.subdir(STORE_DIR)
     temporary = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
-        described = {"title": title, "source": source, "frequency_ordered": ordered}
-        _write(temporary, keys, vectors, metadata, **described)
+        _write(
+            temporary,
+            keys,
+            vectors,
+            metadata,
+            title=title,
+            source=source,
+            frequency_ordered=ordered,
+        )
         os.replace(temporary, final)
     except OSError:
         shutil.rmtree(temporary, ignore_errors=True)

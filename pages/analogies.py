@@ -288,7 +288,7 @@ def _grey_keys(space: Space) -> str:
     """Which keys the grey background shows."""
     if space.n_keys <= MAP_ROWS:
         return f"all {space.n_keys:,} keys"
-    kind = "first" if space.frequency_ordered else "evenly sampled"
+    kind = "first" if projection.sample_kind(space) == "first" else "evenly sampled"
     return f"the {kind} {MAP_ROWS:,} keys"
 
 

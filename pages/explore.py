@@ -19,7 +19,7 @@ from streamlit.delta_generator import DeltaGenerator
 from embspace import figures, projection, queries, selection, share
 from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
-from embspace.wording import counted
+from embspace.wording import counted, show
 from pages import explore_files, explore_map, link
 from pages.common import (
     METHOD_LABELS,
@@ -222,7 +222,7 @@ def _search_controls() -> None:
     if pattern and error:
         st.warning(
             plain(
-                f"Highlight keys: {pattern[:40]!r} is not a valid regular expression "
+                f"Highlight keys: {show(pattern)} is not a valid regular expression "
                 f"({error}); nothing is highlighted."
             )
         )
@@ -249,7 +249,8 @@ def _search(space: Space) -> queries.QueryResult | None:
         st.info("Type a key to see its neighbours.")
         return None
     notes = []
-    if text == DEFAULT_QUERY and space.n_keys and not _has(space, text):
+    known = text in space or text in space.lower_to_index
+    if text == DEFAULT_QUERY and space.n_keys and not known:
         # Opening a dataset without the default word is no one's mistake.
         usable = np.flatnonzero(space.valid)
         text = space.keys[int(usable[0]) if usable.size else 0]
@@ -271,15 +272,6 @@ def _search(space: Space) -> queries.QueryResult | None:
         suggestion_buttons(error, target="query", key="suggest")
         return None
     return replace(result, notes=(*notes, *result.notes))
-
-
-def _has(space: Space, text: str) -> bool:
-    """Whether ``text`` names a key, as typed or in another case."""
-    try:
-        space.resolve(text)
-    except UnknownKeyError:
-        return False
-    return True
 
 
 def _blocked_result(

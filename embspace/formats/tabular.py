@@ -48,7 +48,9 @@ def read_delimited(source: Source, *, delimiter: str, label_column=None) -> Pars
     first_rows = _first_rows(data, delimiter)
     has_header = _looks_like_header(first_rows)
     quote = '"' if delimiter == "," else False
-    table = _read_arrow(data, delimiter, quote, first_rows, source.name, numbers)
+    table = _read_arrow(
+        data, delimiter, quote, first_rows, has_header, source.name, numbers
+    )
 
     rows = Rows("line", numbers[1:] if has_header else numbers)
     parsed = _from_table(table, source.name, rows, has_header, label_column)
@@ -151,10 +153,12 @@ def _numbers_columns(cells: list[str]) -> bool:
     )
 
 
-def _read_arrow(data, delimiter, quote, first_rows, name, numbers) -> pa.Table:
+def _read_arrow(
+    data, delimiter, quote, first_rows, has_header, name, numbers
+) -> pa.Table:
     """The table; a header one name short (pandas' unnamed index) names labels."""
     read = pcsv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20)
-    if _looks_like_header(first_rows):
+    if has_header:
         header = first_rows[0]
         if len(first_rows) > 1 and len(first_rows[1]) == len(header) + 1:
             header = ["", *header]
