@@ -20,6 +20,7 @@ import numpy as np
 
 from embspace.benchmarks import Source, read_pairs
 from embspace.space import Space
+from embspace.wording import counted
 
 logger = logging.getLogger(__name__)
 
@@ -111,10 +112,10 @@ def outside_vocab(restrict_vocab: int | None, n_keys: int | None) -> str:
     Says ``outside the vocabulary`` when ``restrict_vocab`` does not cut it.
     """
     if restrict_vocab is None or n_keys is None or restrict_vocab >= n_keys:
-        size = "" if n_keys is None else f" of {n_keys:,} {_keys(n_keys)}"
+        size = "" if n_keys is None else f" of {counted(n_keys, 'key')}"
         return f"outside the vocabulary{size}"
     return (
-        f"outside the first {restrict_vocab:,} {_keys(restrict_vocab)} "
+        f"outside the first {counted(restrict_vocab, 'key')} "
         f"(restrict_vocab={restrict_vocab:,})"
     )
 
@@ -122,10 +123,6 @@ def outside_vocab(restrict_vocab: int | None, n_keys: int | None) -> str:
 def all_have(n: int, noun: str) -> str:
     """``all 3 pairs have a word``, or ``the 1 pair has a word``."""
     return f"all {n:,} {noun}s have a word" if n != 1 else f"the 1 {noun} has a word"
-
-
-def _keys(n: int) -> str:
-    return "key" if n == 1 else "keys"
 
 
 def fold_case(case_insensitive: bool) -> Callable[[str], str]:
