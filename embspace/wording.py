@@ -40,6 +40,13 @@ def show(value: Any, width: int = 40) -> str:
     return text
 
 
+def listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: items in a sentence."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def percent(value: float) -> str:
     """A share in percent with one decimal, more where rounding would mislead.
 

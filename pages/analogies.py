@@ -11,7 +11,7 @@ from embspace import export, figures, projection, queries, share
 from embspace.analogy_plane import analogy_plane
 from embspace.examples import ANALOGIES
 from embspace.space import MAX_SHOWN, Space, UnknownKeyError
-from embspace.wording import show
+from embspace.wording import listed, show
 from pages import link
 from pages.common import (
     current_space,
@@ -81,10 +81,9 @@ def _empty_inputs(words: tuple[str, str, str]) -> str | None:
     empty = [name for name, word in zip("abc", words) if not word]
     if not empty:
         return None
-    names = " and ".join(empty) if len(empty) < 3 else "a, b and c"
     verb = "is" if len(empty) == 1 else "are"
     return (
-        f"{names} {verb} empty: type a key in each of a, b and c, or pick an "
+        f"{listed(empty)} {verb} empty: type a key in each of a, b and c, or pick an "
         "example above."
     )
 

@@ -11,6 +11,7 @@ import streamlit as st
 from embspace import export, figures, projection, queries, share
 from embspace.share import ViewState
 from embspace.space import Space, UnknownKeyError
+from embspace.wording import listed
 from pages import link
 from pages.common import current_space, guarded, plain, set_state
 
@@ -112,7 +113,7 @@ def _empty_axes(words: dict[str, str]) -> str | None:
         return None
     if len(empty) == 1:
         return f"{empty[0]} is empty: type a key"
-    return f"{', '.join(empty[:-1])} and {empty[-1]} are empty: type a key in each"
+    return f"{listed(empty)} are empty: type a key in each"
 
 
 def _link_note(words: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from embspace.wording import counted, percent, show
+from embspace.wording import counted, listed, percent, show
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,12 @@ def test_counted_and_show():
     assert counted(2_000, "match", "matches") == "2,000 matches"
     assert show("a" * 5000, 20) == "'aaaaaaaaaaaaaaaa... (5,000 characters)"
     assert show("short") == "'short'"
+
+
+def test_listed_joins_items_as_a_sentence():
+    assert [listed(items) for items in ([], ["a"], ["a", "b"], ["a", "b", "c"])] == [
+        "",
+        "a",
+        "a and b",
+        "a, b and c",
+    ]
