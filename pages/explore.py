@@ -96,7 +96,8 @@ def _map_size(space: Space, column: DeltaGenerator, from_link: bool) -> int:
     if not MAP_SIZE_MIN <= wanted <= top:
         st.session_state["map_n"] = min(max(wanted, MAP_SIZE_MIN), top)
         if from_link:
-            st.warning(f"Link: limit={wanted:,} is above the {top:,} keys of this map")
+            most = "a map shows" if top == MAP_SIZE_MAX else "of this dataset"
+            st.warning(f"Link: limit={wanted:,} is above the {top:,} keys {most}")
     which = projection.sample_kind(space)
     column.slider(
         "Keys in the map (most frequent first)"

@@ -230,10 +230,12 @@ def _matches_outside(
     if total <= in_map:
         return ""
     searched = "all" if scanned == space.n_keys else "the first"
+    outside = total - in_map
     return (
         f"{in_map:,} of the map's {len(fitted.keys):,} keys "
-        f"{'matches' if in_map == 1 else 'match'}; {total - in_map:,} keys "
-        f"outside the map match too (searched {searched} {scanned:,} keys)"
+        f"{'matches' if in_map == 1 else 'match'}; {counted(outside, 'key')} "
+        f"outside the map {'matches' if outside == 1 else 'match'} too "
+        f"(searched {searched} {scanned:,} keys)"
     )
 
 

@@ -576,7 +576,7 @@ def test_explore_link_without_a_limit_fits_a_small_dataset_silently(
 
     at = _app(dataset=dataset, query="w1", limit="4000")
     assert [_plain(w.value) for w in at.warning] == [
-        "Link: limit=4,000 is above the 2,500 keys of this map"
+        "Link: limit=4,000 is above the 2,500 keys of this dataset"
     ]
 
 
@@ -619,3 +619,22 @@ def test_explore_draws_search_matches_under_the_labelled_keys():
     names = [trace.get("name") for trace in _map_spec(at)["data"]]
     assert names[0] == "keys" and names[-2:] == ["neighbours", "query"]
     assert "matches" in names
+
+
+def test_explore_link_limit_above_the_map_cap_names_the_cap():
+    at = _app(limit="80000")
+
+    assert "Link: limit=80,000 is above the 50,000 keys a map shows" in [
+        _plain(w.value) for w in at.warning
+    ]
+
+
+def test_explore_counts_one_match_outside_the_map_in_the_singular():
+    at = _app()
+
+    at.text_input(key="search").set_value("\\").run()
+
+    assert (
+        "Search: 0 of the map's 5,000 keys match; 1 key outside the map matches too "
+        "(searched all 400,000 keys)."
+    ) in _plain_texts(at)
